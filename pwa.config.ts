@@ -1,0 +1,51 @@
+import type { SvelteKitPWAOptions } from '@vite-pwa/sveltekit';
+import zhTW from './messages/zh-TW.json' with { type: 'json' };
+
+// The manifest is static, so it speaks the default language; its strings come from the same
+// message file as the app so the two never drift apart.
+export const THEME_COLOR = '#1f2a44';
+export const BACKGROUND_COLOR = '#fbf7f2';
+
+export const pwaOptions: Partial<SvelteKitPWAOptions> = {
+	registerType: 'prompt',
+	injectRegister: false,
+	strategies: 'generateSW',
+	kit: {
+		adapterFallback: 'index.html',
+		spa: true
+	},
+	manifest: {
+		id: '/',
+		name: zhTW.app_name_long,
+		short_name: zhTW.app_name,
+		description: zhTW.app_description,
+		lang: 'zh-TW',
+		dir: 'ltr',
+		start_url: '/',
+		scope: '/',
+		display: 'standalone',
+		orientation: 'portrait',
+		theme_color: THEME_COLOR,
+		background_color: BACKGROUND_COLOR,
+		categories: ['social', 'productivity'],
+		icons: [
+			{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+			{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+			{
+				src: '/icons/icon-maskable-512.png',
+				sizes: '512x512',
+				type: 'image/png',
+				purpose: 'maskable'
+			}
+		]
+	},
+	workbox: {
+		// Everything the client build emits, so every route and every lazy chunk opens offline
+		// after one online visit. The plugin adds the SPA fallback (index.html) and answers every
+		// navigation, deep links included, from it.
+		globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,json,webmanifest}'],
+		cleanupOutdatedCaches: true,
+		maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
+	},
+	devOptions: { enabled: false }
+};

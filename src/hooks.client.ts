@@ -1,0 +1,2 @@
+// Registers the saved-language strategy before any message is rendered.
+import '$lib/i18n/locale';
