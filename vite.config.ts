@@ -12,10 +12,16 @@ export default defineConfig({
 			strategy: ['custom-saved', 'baseLocale']
 		}),
 		sveltekit(),
-		SvelteKitPWA(pwaOptions)
+		// The PWA plugin only matters for builds, and under vitest it keeps the process from exiting.
+		...(process.env.VITEST ? [] : SvelteKitPWA(pwaOptions))
 	],
 	test: {
 		expect: { requireAssertions: true },
+		// scripts/test-all.mjs asks each run for a JSON report so it can total the whole suite.
+		reporters: process.env.RAPPORT_TEST_REPORT ? ['default', 'json'] : ['default'],
+		outputFile: process.env.RAPPORT_TEST_REPORT
+			? { json: process.env.RAPPORT_TEST_REPORT }
+			: undefined,
 		projects: [
 			{
 				extends: './vite.config.ts',

@@ -1,4 +1,4 @@
-/** Human-sized storage figures, in the reader's language ("1.2 MB", "1.2 MB" → "1.2 MB"). */
+/** Human-sized storage figures ("1.3 MB"), with number formatting in the reader's language. */
 export function formatBytes(bytes: number, locale: string): string {
 	const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
 	let value = bytes;
