@@ -1,0 +1,138 @@
+// `npm run test:db`: a throwaway PostgreSQL 15 cluster, the Supabase bootstrap, every migration,
+// then the pgTAP files (pg_prove) and the vitest `db` project against it. The cluster is removed
+// however the run ends.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applySql, psql, startCluster } from './pg-cluster.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const migrations = join(root, 'supabase', 'migrations');
+const tests = join(root, 'supabase', 'tests');
+const PG_PROVE = '/usr/bin/pg_prove';
+
+/** @type {import('./pg-cluster.mjs').Cluster | undefined} */
+let cluster;
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let child;
+
+/** @param {string} title */
+function step(title) {
+	console.log(`\n=== ${title} ===\n`);
+}
+
+/** @param {string} dir */
+function sqlFiles(dir) {
+	return readdirSync(dir)
+		.filter((name) => name.endsWith('.sql'))
+		.sort()
+		.map((name) => join(dir, name));
+}
+
+/**
+ * Runs a command with inherited stdio; resolves to whether it succeeded.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {Promise<boolean>}
+ */
+function runStep(command, args, env = process.env) {
+	return new Promise((resolve, reject) => {
+		child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
+		child.on('error', reject);
+		child.on('exit', (code) => {
+			child = undefined;
+			resolve(code === 0);
+		});
+	});
+}
+
+// pg-cluster.mjs removes the cluster when the process exits.
+/** @param {number} code */
+function bail(code) {
+	child?.kill('SIGTERM');
+	process.exit(code);
+}
+
+process.on('SIGINT', () => bail(130));
+process.on('SIGTERM', () => bail(143));
+process.on('uncaughtException', (error) => {
+	console.error(error);
+	bail(1);
+});
+process.on('unhandledRejection', (error) => {
+	console.error(error);
+	bail(1);
+});
+
+async function main() {
+	const missing = [
+		{ file: PG_PROVE, pkg: 'libtap-parser-sourcehandler-pgtap-perl' },
+		{ file: '/usr/share/postgresql/15/extension/pgtap.control', pkg: 'postgresql-15-pgtap' }
+	].filter(({ file }) => !existsSync(file));
+	if (missing.length > 0) {
+		const files = missing.map(({ file }) => file).join(' and ');
+		const pkgs = missing.map(({ pkg }) => pkg).join(' ');
+		throw new Error(`${files} not found. Install with: apt-get install -y ${pkgs}`);
+	}
+
+	step('Starting a throwaway PostgreSQL 15 cluster');
+	cluster = await startCluster();
+	const { connectionString, host, port } = cluster;
+	console.log(`Listening on 127.0.0.1:${port}, socket and data in ${host}`);
+
+	step('Applying the Supabase bootstrap (test-only) and pgTAP');
+	applySql(connectionString, join(root, 'tests', 'support', 'supabase-bootstrap.sql'));
+	psql(connectionString, ['-c', 'create extension pgtap with schema extensions']);
+
+	step('Applying migrations');
+	for (const file of sqlFiles(migrations)) {
+		console.log(relative(root, file));
+		applySql(connectionString, file);
+	}
+
+	step('pgTAP (pg_prove)');
+	const pgTapPassed = await runStep(PG_PROVE, [
+		'--failures',
+		'--comments',
+		'--ext',
+		'.sql',
+		'--psql-bin',
+		'/usr/lib/postgresql/15/bin/psql',
+		'-h',
+		host,
+		'-p',
+		String(port),
+		'-U',
+		'postgres',
+		'-d',
+		'postgres',
+		...sqlFiles(tests).map((file) => relative(root, file))
+	]);
+
+	step('vitest --project db');
+	const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+	const vitestPassed = await runStep(process.execPath, [vitest, 'run', '--project', 'db'], {
+		...process.env,
+		RAPPORT_TEST_DATABASE_URL: connectionString
+	});
+
+	step('Summary');
+	console.log(`pgTAP:  ${pgTapPassed ? 'passed' : 'FAILED'}`);
+	console.log(`vitest: ${vitestPassed ? 'passed' : 'FAILED'}`);
+	return pgTapPassed && vitestPassed;
+}
+
+let passed = false;
+try {
+	passed = await main();
+} catch (error) {
+	console.error(error instanceof Error ? error.message : error);
+} finally {
+	if (cluster) {
+		cluster.stop();
+		console.log('\nCluster stopped and removed.');
+	}
+}
+process.exit(passed ? 0 : 1);
