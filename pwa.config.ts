@@ -11,7 +11,7 @@ export const pwaOptions: Partial<SvelteKitPWAOptions> = {
 	injectRegister: false,
 	strategies: 'generateSW',
 	kit: {
-		adapterFallback: 'index.html',
+		adapterFallback: '200.html',
 		spa: true
 	},
 	manifest: {
@@ -41,8 +41,8 @@ export const pwaOptions: Partial<SvelteKitPWAOptions> = {
 	},
 	workbox: {
 		// Everything the client build emits, so every route and every lazy chunk opens offline
-		// after one online visit. The plugin adds the SPA fallback (index.html) and answers every
-		// navigation, deep links included, from it.
+		// after one online visit. The plugin adds the prerendered pages and the SPA fallback
+		// (200.html), which answers any navigation that is not a prerendered page.
 		globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,json,webmanifest}'],
 		cleanupOutdatedCaches: true,
 		maximumFileSizeToCacheInBytes: 4 * 1024 * 1024

@@ -5,8 +5,11 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		// Every route renders in the browser from IndexedDB, so one SPA fallback serves them all.
-		adapter: adapter({ fallback: 'index.html' }),
+		// Every route is prerendered; the fallback answers any other path (a future route opened
+		// from an old link) with the app shell instead of a 404.
+		adapter: adapter({ fallback: '200.html' }),
+		// The shell's CSS is small: inlining it saves a render-blocking request on the first visit.
+		inlineStyleThreshold: 8192,
 		serviceWorker: { register: false }
 	}
 };

@@ -1,9 +1,10 @@
+import { browser } from '$app/environment';
 import { getLocale } from '$lib/i18n/locale';
 
-// Everything renders in the browser from the local database; the build ships one SPA shell.
-export const ssr = false;
-export const prerender = false;
+// Every screen is prerendered in the default language, so the first paint needs no JavaScript;
+// the browser then hydrates it in the reader's language with data from the local database.
+export const prerender = true;
 
 export function load(): void {
-	document.documentElement.lang = getLocale();
+	if (browser) document.documentElement.lang = getLocale();
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { OutboxEntry, RapportDatabase, Stored } from './db';
 
 /** A read that kept what it could: records that fail validation are counted, not thrown. */
@@ -7,7 +7,10 @@ export interface Readout<T> {
 	unreadable: number;
 }
 
-export function validOnly<S extends z.ZodType>(schema: S, raws: unknown[]): Readout<z.output<S>> {
+export function validOnly<S extends z.ZodMiniType>(
+	schema: S,
+	raws: unknown[]
+): Readout<z.output<S>> {
 	const items: z.output<S>[] = [];
 	let unreadable = 0;
 	for (const raw of raws) {

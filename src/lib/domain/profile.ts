@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { PROFILE_FIELD_MAX, profileSchema, type Profile } from './records';
 
 export type ProfileInput = Omit<Profile, 'updatedAt'>;
@@ -30,5 +31,5 @@ export function profileErrors(input: ProfileInput): ProfileErrors {
 }
 
 export function isValidProfile(input: ProfileInput): boolean {
-	return profileSchema.omit({ updatedAt: true }).safeParse(normaliseProfileInput(input)).success;
+	return z.omit(profileSchema, { updatedAt: true }).safeParse(normaliseProfileInput(input)).success;
 }

@@ -1,17 +1,18 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 // What the app keeps on the device. Every record is validated when it is read back, so a record
 // damaged by an older build or by hand never takes the app down: it is skipped and counted.
 
 const isoInstant = z.iso.datetime({ offset: true });
-const text = (max: number) => z.string().trim().max(max);
+const text = (max: number) => z.string().check(z.trim(), z.maxLength(max));
+const required = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 export const PROFILE_FIELD_MAX = { name: 100, title: 100, company: 120 } as const;
 
 export const profileSchema = z.object({
-	name: text(PROFILE_FIELD_MAX.name).min(1),
-	title: text(PROFILE_FIELD_MAX.title).optional(),
-	company: text(PROFILE_FIELD_MAX.company).optional(),
+	name: required(PROFILE_FIELD_MAX.name),
+	title: z.optional(text(PROFILE_FIELD_MAX.title)),
+	company: z.optional(text(PROFILE_FIELD_MAX.company)),
 	updatedAt: isoInstant
 });
 export type Profile = z.infer<typeof profileSchema>;
@@ -20,27 +21,27 @@ export const eventContexts = ['any', 'talk', 'meetup', 'workshop', 'career', 'co
 
 export const eventSchema = z.object({
 	id: z.uuid(),
-	name: text(200).min(1),
-	topic: text(200).optional(),
-	context: z.enum(eventContexts).default('any'),
+	name: required(200),
+	topic: z.optional(text(200)),
+	context: z._default(z.enum(eventContexts), 'any'),
 	startsAt: isoInstant,
 	endsAt: isoInstant,
-	venue: text(200).optional(),
-	timeZone: z.string().min(1),
+	venue: z.optional(text(200)),
+	timeZone: z.string().check(z.minLength(1)),
 	updatedAt: isoInstant,
-	deletedAt: isoInstant.optional()
+	deletedAt: z.optional(isoInstant)
 });
 export type EventRecord = z.infer<typeof eventSchema>;
 
 export const connectionSchema = z.object({
 	id: z.uuid(),
 	name: text(200),
-	eventId: z.uuid().optional(),
+	eventId: z.optional(z.uuid()),
 	metAt: isoInstant,
-	note: text(2000).optional(),
-	tags: z.array(text(50)).default([]),
+	note: z.optional(text(2000)),
+	tags: z._default(z.array(text(50)), []),
 	updatedAt: isoInstant,
-	deletedAt: isoInstant.optional()
+	deletedAt: z.optional(isoInstant)
 });
 export type Connection = z.infer<typeof connectionSchema>;
 
@@ -58,14 +59,14 @@ export const followUpSchema = z.object({
 export type FollowUp = z.infer<typeof followUpSchema>;
 
 export const settingsSchema = z.object({
-	currentEventId: z.uuid().optional(),
-	persistenceRequestedAt: isoInstant.optional()
+	currentEventId: z.optional(z.uuid()),
+	persistenceRequestedAt: z.optional(isoInstant)
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const promptStateSchema = z.object({
-	favourites: z.array(z.string()).default([]),
-	workedPromptId: z.string().optional()
+	favourites: z._default(z.array(z.string()), []),
+	workedPromptId: z.optional(z.string())
 });
 export type PromptState = z.infer<typeof promptStateSchema>;
 

@@ -46,8 +46,9 @@ class AppState {
 					this.storage = { status: 'blocked' };
 				}
 			});
-			this.storage = { status: 'ready' };
+			// Load before announcing "ready", so screens mount with the stored data already there.
 			await this.refresh();
+			this.storage = { status: 'ready' };
 		} catch (error) {
 			this.storage = {
 				status: 'unavailable',

@@ -1,25 +1,55 @@
-import { registerSW } from 'virtual:pwa-register';
-
 /**
  * The service worker's lifecycle as the shell sees it. A new version waits for the person to
- * choose "reload": reloading by itself could throw away a half-filled form.
+ * choose "reload": reloading by itself could throw away a half-filled form. Registration is
+ * written out here rather than taken from workbox-window, which cost 2 KB of first-load JS for
+ * the same three events.
  */
 class PwaState {
 	updateReady = $state(false);
 	offlineReady = $state(false);
-	#update: ((reload?: boolean) => Promise<void>) | null = null;
+	#registration: ServiceWorkerRegistration | null = null;
 
 	register(): void {
-		if (this.#update || !('serviceWorker' in navigator)) return;
-		this.#update = registerSW({
-			immediate: true,
-			onNeedRefresh: () => (this.updateReady = true),
-			onOfflineReady: () => (this.offlineReady = true)
+		if (this.#registration || !('serviceWorker' in navigator)) return;
+		// Installing precaches the whole app; waiting for `load` keeps that off the first paint.
+		if (document.readyState === 'complete') void this.#register();
+		else window.addEventListener('load', () => void this.#register(), { once: true });
+	}
+
+	async #register(): Promise<void> {
+		const firstInstall = navigator.serviceWorker.controller === null;
+		let registration: ServiceWorkerRegistration;
+		try {
+			registration = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+		} catch {
+			// Without a worker the app still runs; it just will not open offline.
+			return;
+		}
+		this.#registration = registration;
+		if (registration.waiting && !firstInstall) this.updateReady = true;
+		registration.addEventListener('updatefound', () => {
+			const worker = registration.installing;
+			worker?.addEventListener('statechange', () => {
+				if (worker.state === 'installed' && navigator.serviceWorker.controller) {
+					this.updateReady = true;
+				} else if (worker.state === 'activated' && firstInstall) {
+					this.offlineReady = true;
+				}
+			});
 		});
 	}
 
-	async applyUpdate(): Promise<void> {
-		await this.#update?.(true);
+	/** The generated worker skips waiting on this message; the page reloads once it took over. */
+	applyUpdate(): void {
+		const waiting = this.#registration?.waiting;
+		if (!waiting) {
+			location.reload();
+			return;
+		}
+		navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), {
+			once: true
+		});
+		waiting.postMessage({ type: 'SKIP_WAITING' });
 	}
 
 	postponeUpdate(): void {

@@ -1,0 +1,249 @@
+// `npm run bench [-- --skip-build]`: builds the app, serves build/ as the SPA it is in
+// production, and measures it against the quality bars in DESIGN.md. Progress goes to stderr;
+// the last line of stdout is one JSON object, so CI can `tail -n 1` it.
+//
+// To add a figure, write a measure (a function from the bench context to an object of figures)
+// and append it to `measures`: the objects are merged in order into the one JSON line.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { launch as launchChrome } from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { chromium } from 'playwright-core';
+import sirv from 'sirv';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const buildDir = join(root, 'build');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The flags every headless Chromium run on these machines uses (see DESIGN.md). */
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
+
+/**
+ * @typedef {object} BenchContext
+ * @property {string} url origin of the served build, without a trailing slash
+ * @property {string} buildDir
+ * @property {string} chromiumPath
+ */
+
+/** @typedef {(context: BenchContext) => Promise<Record<string, unknown>>} Measure */
+
+/** @param {string} message */
+function progress(message) {
+	process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** @type {(() => Promise<void> | void)[]} */
+const cleanups = [];
+
+async function cleanUp() {
+	// Last opened, first closed; each runs once even if several exit paths reach here.
+	for (const cleanup of cleanups.splice(0).reverse()) {
+		try {
+			await cleanup();
+		} catch (error) {
+			progress(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	}
+}
+
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let child;
+
+/** Builds with the build's own output on stderr, keeping stdout for the JSON line. */
+function build() {
+	return new Promise((resolve, reject) => {
+		child = spawn('npx', ['vite', 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
+		child.on('error', reject);
+		child.on('exit', (code) => {
+			child = undefined;
+			if (code === 0) resolve(undefined);
+			else reject(new Error(`vite build exited with ${code}`));
+		});
+	});
+}
+
+/**
+ * Serves the build like `npm run serve` on a free port of 127.0.0.1.
+ * @returns {Promise<string>} the origin
+ */
+async function serve() {
+	const handler = sirv(buildDir, { single: '200.html', dev: false });
+	const server = createServer((request, response) => handler(request, response));
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => resolve(undefined));
+	});
+	cleanups.push(
+		() =>
+			new Promise((resolve) => {
+				server.close(() => resolve());
+				server.closeAllConnections();
+			})
+	);
+	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+	return `http://127.0.0.1:${address.port}`;
+}
+
+/**
+ * JS a first-time visitor downloads for `/`, gzip -9 as a CDN would serve it. The service
+ * worker is blocked because its precache would otherwise pull in every lazy chunk too.
+ * @type {Measure}
+ */
+async function firstLoadJs({ url, chromiumPath }) {
+	progress('first-load JS: loading / with the service worker blocked');
+	const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+	const closeBrowser = () => browser.close();
+	cleanups.push(closeBrowser);
+	try {
+		const context = await browser.newContext({ serviceWorkers: 'block' });
+		const page = await context.newPage();
+		/** @type {Map<string, Promise<Buffer>>} */
+		const bodies = new Map();
+		page.on('response', (response) => {
+			const { pathname } = new URL(response.url());
+			const isScript = response.request().resourceType() === 'script' || /\.m?js$/.test(pathname);
+			const isWorker = pathname === '/sw.js' || /\/workbox-[^/]*\.js$/.test(pathname);
+			if (!isScript || isWorker || bodies.has(response.url())) return;
+			// Read now: a body is only available while its page is alive.
+			bodies.set(response.url(), response.body());
+		});
+		await page.goto(`${url}/`, { waitUntil: 'networkidle' });
+
+		let total = 0;
+		const files = [];
+		for (const [fileUrl, body] of bodies) {
+			const gzipBytes = gzipSync(await body, { level: 9 }).length;
+			total += gzipBytes;
+			files.push({ path: new URL(fileUrl).pathname, gzipBytes });
+		}
+		for (const file of files.sort((a, b) => b.gzipBytes - a.gzipBytes)) {
+			progress(`  ${String(file.gzipBytes).padStart(7)} B  ${file.path}`);
+		}
+		progress(`first-load JS: ${files.length} files, ${total} B gzipped`);
+		return { firstLoadJsGzipBytes: total, firstLoadJsFiles: files.length };
+	} finally {
+		cleanups.splice(cleanups.indexOf(closeBrowser), 1);
+		await closeBrowser();
+	}
+}
+
+const LIGHTHOUSE_CATEGORIES = {
+	performance: 'lighthousePerformance',
+	accessibility: 'lighthouseAccessibility',
+	'best-practices': 'lighthouseBestPractices'
+};
+
+/** Lighthouse audit id → figure name; times in ms, layout shift unitless. */
+const LIGHTHOUSE_METRICS = {
+	'first-contentful-paint': 'lighthouseFcpMs',
+	'largest-contentful-paint': 'lighthouseLcpMs',
+	'total-blocking-time': 'lighthouseTbtMs',
+	'cumulative-layout-shift': 'lighthouseCls',
+	'speed-index': 'lighthouseSpeedIndexMs'
+};
+
+/**
+ * Lighthouse's default (mobile, simulated throttling) run on `/`.
+ * @type {Measure}
+ */
+async function lighthouseScores({ url, chromiumPath }) {
+	progress('lighthouse: mobile run on /');
+	const chrome = await launchChrome({
+		chromePath: chromiumPath,
+		chromeFlags: CHROMIUM_ARGS,
+		logLevel: 'silent'
+	});
+	const killChrome = () => chrome.kill();
+	cleanups.push(killChrome);
+	try {
+		const result = await lighthouse(
+			`${url}/`,
+			{ port: chrome.port, logLevel: 'error', onlyCategories: Object.keys(LIGHTHOUSE_CATEGORIES) },
+			undefined
+		);
+		if (!result) throw new Error('Lighthouse returned no result');
+		const { lhr } = result;
+		if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.message}`);
+		for (const warning of lhr.runWarnings) progress(`lighthouse warning: ${warning}`);
+
+		/** @type {Record<string, unknown>} */
+		const figures = {};
+		for (const [id, key] of Object.entries(LIGHTHOUSE_CATEGORIES)) {
+			const score = lhr.categories[id]?.score;
+			figures[key] = typeof score === 'number' ? Math.round(score * 100) : null;
+		}
+		// The metrics behind the performance score, to see which one moved.
+		for (const [audit, key] of Object.entries(LIGHTHOUSE_METRICS)) {
+			const value = lhr.audits[audit]?.numericValue;
+			if (typeof value !== 'number') figures[key] = null;
+			else figures[key] = key.endsWith('Ms') ? Math.round(value) : Math.round(value * 1000) / 1000;
+		}
+		// The audits that cost points where the bar is 100, for diagnosis without the full report.
+		const failed = new Set();
+		for (const id of ['accessibility', 'best-practices']) {
+			for (const ref of lhr.categories[id]?.auditRefs ?? []) {
+				const score = lhr.audits[ref.id]?.score;
+				if (typeof score === 'number' && score < 1) failed.add(ref.id);
+			}
+		}
+		figures.lighthouseFailedAudits = [...failed].sort();
+		progress(`lighthouse: ${JSON.stringify(figures)}`);
+		return figures;
+	} finally {
+		cleanups.splice(cleanups.indexOf(killChrome), 1);
+		killChrome();
+	}
+}
+
+/** @type {Measure[]} */
+const measures = [firstLoadJs, lighthouseScores];
+
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+	process.on(signal, () => {
+		child?.kill(signal);
+		void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+	});
+}
+
+async function main() {
+	if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}`);
+	if (process.argv.includes('--skip-build') && existsSync(join(buildDir, 'index.html'))) {
+		progress('using the existing build/');
+	} else {
+		progress('building (npx vite build)');
+		await build();
+	}
+	const url = await serve();
+	progress(`serving build/ at ${url}`);
+
+	/** @type {BenchContext} */
+	const context = { url, buildDir, chromiumPath };
+	/** @type {Record<string, unknown>} */
+	const figures = {};
+	for (const measure of measures) Object.assign(figures, await measure(context));
+	return figures;
+}
+
+let exitCode = 0;
+try {
+	console.log(JSON.stringify(await main()));
+} catch (error) {
+	progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+	exitCode = 1;
+} finally {
+	await cleanUp();
+}
+process.exit(exitCode);

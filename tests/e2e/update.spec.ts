@@ -1,0 +1,75 @@
+// A new version must never reload by itself: the person may be halfway through typing a card.
+// It waits for them to press "reload".
+import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { inject } from 'vitest';
+import {
+	headingText,
+	launchBrowser,
+	startAppServer,
+	t,
+	waitForServiceWorkerControl,
+	type AppServer,
+	type BrowserSession
+} from '../support/browser';
+
+describe('a new version', () => {
+	let deployDir: string;
+	let server: AppServer;
+	let session: BrowserSession;
+
+	beforeAll(async () => {
+		// A private copy of the build, so "deploying" a new service worker touches nothing shared.
+		deployDir = await mkdtemp(join(tmpdir(), 'rapport-e2e-deploy-'));
+		await cp(inject('buildDir'), deployDir, { recursive: true });
+		server = await startAppServer(deployDir);
+		session = await launchBrowser();
+	});
+
+	afterAll(async () => {
+		await session?.close();
+		await server?.close();
+		await rm(deployDir, { recursive: true, force: true });
+	});
+
+	test('waits for the person, keeps what they typed, and reloads on request', async () => {
+		const { page } = session;
+		await page.goto(`${server.url}/card`);
+		await waitForServiceWorkerControl(page);
+		const name = page.getByLabel(t('zh-TW', 'card_field_name'));
+		await name.fill('打到一半的名字');
+
+		await appendFile(join(deployDir, 'sw.js'), '\n// the next release\n');
+		await page.evaluate(async () => {
+			await (await navigator.serviceWorker.getRegistration())?.update();
+		});
+
+		const prompt = page.getByRole('status').filter({ hasText: t('zh-TW', 'update_ready') });
+		await expect.poll(() => prompt.count()).toBe(1);
+		expect(await name.inputValue()).toBe('打到一半的名字');
+
+		await page.getByRole('button', { name: t('zh-TW', 'update_later') }).click();
+		expect(await prompt.count()).toBe(0);
+		expect(await name.inputValue()).toBe('打到一半的名字');
+
+		await page.evaluate(async () => {
+			await (await navigator.serviceWorker.getRegistration())?.update();
+		});
+		await page.reload();
+		await expect.poll(() => prompt.count()).toBe(1);
+		await page.getByRole('button', { name: t('zh-TW', 'update_reload') }).click();
+		await expect
+			.poll(() =>
+				page.evaluate(async () => {
+					const registration = await navigator.serviceWorker.getRegistration();
+					return registration?.waiting === null && navigator.serviceWorker.controller !== null;
+				})
+			)
+			.toBe(true);
+		await expect.poll(() => headingText(page)).toBe(t('zh-TW', 'card_heading'));
+		expect(await prompt.count()).toBe(0);
+		expect(session.pageErrors).toEqual([]);
+	});
+});

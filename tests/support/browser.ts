@@ -1,0 +1,221 @@
+// Small factories for the browser tests: a static server for the build, a Chromium session, the
+// app's own strings. Each test file starts its own server on its own port (a separate origin),
+// so service-worker registrations and storage never leak from one file into the next.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+	chromium,
+	type BrowserContext,
+	type BrowserContextOptions,
+	type Page
+} from 'playwright-core';
+import sirv from 'sirv';
+import { inject } from 'vitest';
+import en from '../../messages/en.json' with { type: 'json' };
+import zhTW from '../../messages/zh-TW.json' with { type: 'json' };
+
+/** The flags every headless Chromium run on these machines uses (see DESIGN.md). */
+export const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
+
+export interface AppServer {
+	/** Origin without a trailing slash, e.g. `http://127.0.0.1:41234`. */
+	url: string;
+	/** Stops listening and drops open connections: the venue Wi-Fi going away. */
+	close: () => Promise<void>;
+}
+
+/** Serves the build as the SPA it is in production: unknown paths get `index.html`. */
+export async function startAppServer(buildDir = inject('buildDir')): Promise<AppServer> {
+	// `dev` makes sirv look files up per request instead of caching their list and sizes at
+	// start-up, so a test can "deploy" a new version into the folder while it is being served;
+	// with `etag` the browser revalidates (no-cache) rather than skipping its HTTP cache.
+	const serve = sirv(buildDir, { single: '200.html', dev: true, etag: true });
+	const server = createServer((request, response) => serve(request, response));
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', resolve);
+	});
+	const { port } = server.address() as AddressInfo;
+	let closed: Promise<void> | undefined;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		close: () => {
+			closed ??= new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				// Keep-alive sockets would otherwise keep "the network" up for the open page.
+				server.closeAllConnections();
+			});
+			return closed;
+		}
+	};
+}
+
+export interface LaunchOptions {
+	/** A real on-disk profile; Chromium treats a throwaway context as incognito. */
+	persistentProfile?: boolean;
+	locale?: string;
+	colorScheme?: 'light' | 'dark';
+	serviceWorkers?: 'allow' | 'block';
+}
+
+export interface BrowserSession {
+	context: BrowserContext;
+	page: Page;
+	/** Uncaught exceptions in any page of the session, so a test can insist there were none. */
+	pageErrors: string[];
+	close: () => Promise<void>;
+}
+
+export async function launchBrowser(options: LaunchOptions = {}): Promise<BrowserSession> {
+	const executablePath = inject('chromiumPath');
+	const contextOptions: BrowserContextOptions = {
+		locale: options.locale ?? 'zh-TW',
+		colorScheme: options.colorScheme ?? 'light',
+		serviceWorkers: options.serviceWorkers ?? 'allow',
+		viewport: { width: 390, height: 844 }
+	};
+
+	let context: BrowserContext;
+	let cleanup: () => Promise<void>;
+	if (options.persistentProfile) {
+		const profileDir = await mkdtemp(join(tmpdir(), 'rapport-e2e-profile-'));
+		context = await chromium.launchPersistentContext(profileDir, {
+			executablePath,
+			args: CHROMIUM_ARGS,
+			...contextOptions
+		});
+		cleanup = async () => {
+			await context.close();
+			await rm(profileDir, { recursive: true, force: true });
+		};
+	} else {
+		const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+		context = await browser.newContext(contextOptions);
+		cleanup = () => browser.close();
+	}
+
+	// Well under the 60 s test timeout, so a missing element fails with Playwright's call log
+	// rather than as an anonymous test timeout.
+	context.setDefaultTimeout(15_000);
+	const pageErrors: string[] = [];
+	context.on('weberror', (error) => pageErrors.push(error.error().message));
+	const page = context.pages()[0] ?? (await context.newPage());
+	let closed: Promise<void> | undefined;
+	return {
+		context,
+		page,
+		pageErrors,
+		close: () => (closed ??= cleanup())
+	};
+}
+
+/**
+ * Resolves once a service worker controls the page. The worker is registered with
+ * `registerType: 'prompt'`, so its first install does not claim the open page: it only controls
+ * documents loaded after it activated, hence the reload.
+ */
+export async function waitForServiceWorkerControl(page: Page, timeout = 20_000): Promise<void> {
+	const activated = await page.evaluate(async (timeout) => {
+		const active = navigator.serviceWorker.ready.then(async (registration) => {
+			const worker = registration.active;
+			if (!worker || worker.state === 'activated') return true;
+			return new Promise<boolean>((resolve) => {
+				worker.addEventListener('statechange', () => {
+					if (worker.state === 'activated') resolve(true);
+				});
+			});
+		});
+		// `ready` never settles when no worker registers, which would only surface as a test timeout.
+		const late = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeout));
+		return Promise.race([active, late]);
+	}, timeout);
+	if (!activated) throw new Error(`No service worker activated within ${timeout} ms`);
+	if (!(await isControlled(page))) await page.reload();
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}
+
+export function isControlled(page: Page): Promise<boolean> {
+	return page.evaluate(() => navigator.serviceWorker?.controller !== null);
+}
+
+/**
+ * Options for `expect.poll` on page state: vitest gives up after 1 s by default, shorter than a
+ * cold page load on a busy CI machine.
+ */
+export const eventually = { timeout: 10_000, interval: 50 } as const;
+
+/** The first h1's text, or null while there is none (never throws mid-navigation). */
+export async function headingText(page: Page): Promise<string | null> {
+	try {
+		return await page.evaluate(() => document.querySelector('h1')?.textContent?.trim() ?? null);
+	} catch {
+		return null;
+	}
+}
+
+export async function htmlLang(page: Page): Promise<string | null> {
+	try {
+		return await page.evaluate(() => document.documentElement.lang);
+	} catch {
+		return null;
+	}
+}
+
+/** The same key the app saves the chosen language under (src/lib/i18n/locale.ts). */
+export const LANGUAGE_KEY = 'rapport.language';
+
+const catalogues = { 'zh-TW': zhTW, en } as const;
+export type TestLocale = keyof typeof catalogues;
+export type MessageKey = Exclude<keyof typeof zhTW, '$schema'>;
+type Params = Record<string, string | number>;
+
+/** inlang's variant form, as the message files use it for plurals. */
+interface Variants {
+	declarations: string[];
+	selectors: string[];
+	match: Record<string, string>;
+}
+
+/** Picks the variant whose `name=category` conditions all hold (`*` matches anything). */
+function selectVariant(locale: TestLocale, message: Variants[], params: Params): string {
+	const plurals = new Intl.PluralRules(locale);
+	for (const variant of message) {
+		const category = (name: string): string | undefined => {
+			const declaration = variant.declarations.find((d) => d.startsWith(`local ${name} =`));
+			const input = declaration?.match(/=\s*(\w+)\s*:\s*plural/)?.[1];
+			return input === undefined ? undefined : plurals.select(Number(params[input]));
+		};
+		for (const [conditions, text] of Object.entries(variant.match)) {
+			const holds = conditions.split(',').every((condition) => {
+				const [name = '', value] = condition.trim().split('=');
+				return value === '*' || value === category(name);
+			});
+			if (holds) return text;
+		}
+	}
+	throw new Error(`No variant matches ${JSON.stringify(params)}`);
+}
+
+/**
+ * A string as the app renders it, read from the same message files the build uses, so the tests
+ * follow copy edits instead of pinning yesterday's wording.
+ */
+export function t(locale: TestLocale, key: MessageKey, params: Params = {}): string {
+	const message: string | Variants[] = catalogues[locale][key];
+	const template = typeof message === 'string' ? message : selectVariant(locale, message, params);
+	return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+		name in params ? String(params[name]) : whole
+	);
+}
