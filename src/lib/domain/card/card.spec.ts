@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { cardSchema, CHANNELS_MAX, normalizeCard, normalizeChannel, type Channel } from './card';
+import { referenceCard } from './reference';
+
+const issueCodes = (channel: Channel) => {
+	const result = cardSchema.safeParse({ name: 'Amy', channels: [channel] });
+	return result.success ? [] : result.error.issues.map((issue) => issue.message);
+};
+
+describe('cardSchema', () => {
+	it('accepts the reference card', () => {
+		expect(cardSchema.safeParse(referenceCard).success).toBe(true);
+	});
+
+	it('names what is wrong with a channel as a code the UI translates', () => {
+		expect(issueCodes({ kind: 'email', value: 'amy.example.com' })).toEqual(['invalid_email']);
+		expect(issueCodes({ kind: 'phone', value: '0912-ABC' })).toEqual(['invalid_phone']);
+		expect(issueCodes({ kind: 'line', value: 'yijun chen' })).toEqual(['invalid_line']);
+		expect(issueCodes({ kind: 'linkedin', value: 'https://www.linkedin.com/company/x' })).toEqual([
+			'invalid_linkedin'
+		]);
+		expect(issueCodes({ kind: 'website', value: 'https://x.com/amy' })).toEqual([
+			'invalid_website'
+		]);
+	});
+
+	it('wants canonical values, clean text and a name or a channel', () => {
+		const invalid = [
+			{ name: 'Amy', channels: [{ kind: 'phone', value: '0912 345 678' }] },
+			{ name: ' Amy', channels: [] },
+			{ name: 'Amy\u202e', channels: [] },
+			{ name: 'Amy', title: '', channels: [] },
+			{ name: 'a'.repeat(101), channels: [] },
+			{ name: '', channels: [] },
+			{ name: 'Amy', channels: [{ kind: 'email', value: 'a@b.co', label: '' }] },
+			{ name: 'Amy', channels: [{ kind: 'sms', value: '123' }] },
+			{ name: 'Amy', channels: Array(CHANNELS_MAX + 1).fill({ kind: 'phone', value: '123' }) }
+		];
+		for (const card of invalid) expect(cardSchema.safeParse(card).success).toBe(false);
+		expect(
+			cardSchema.safeParse({ name: '', channels: [{ kind: 'x', value: 'https://x.com/a' }] })
+				.success
+		).toBe(true);
+	});
+});
+
+describe('normalizeChannel', () => {
+	it.each<[Channel, Channel | null]>([
+		[
+			{ kind: 'phone', value: '0912-345-678' },
+			{ kind: 'phone', value: '0912345678' }
+		],
+		[
+			{ kind: 'phone', value: '+886 (2) 2345-6789 分機 12' },
+			{ kind: 'phone', value: '+886223456789' }
+		],
+		[
+			{ kind: 'phone', value: 'tel:+1-555-0100;ext=9' },
+			{ kind: 'phone', value: '+15550100' }
+		],
+		[
+			{ kind: 'phone', value: '０９１２３４５６７８' },
+			{ kind: 'phone', value: '0912345678' }
+		],
+		[
+			{ kind: 'phone', value: '+1 555 0100 x12' },
+			{ kind: 'phone', value: '+15550100' }
+		],
+		[
+			{ kind: 'phone', value: '+886 (0)2 2345 6789' },
+			{ kind: 'phone', value: '+886223456789' }
+		],
+		[{ kind: 'phone', value: '1-800-FLOWERS' }, null],
+		[{ kind: 'phone', value: '12' }, null],
+		[
+			{ kind: 'email', value: ' mailto:Amy@Example.com ' },
+			{ kind: 'email', value: 'Amy@Example.com' }
+		],
+		[{ kind: 'email', value: 'amy chen@example.com' }, null],
+		[
+			{ kind: 'line', value: ' Yijun_Chen ' },
+			{ kind: 'line', value: 'yijun_chen' }
+		],
+		[
+			{ kind: 'line', value: 'https://line.me/ti/p/~yijun_chen' },
+			{ kind: 'line', value: 'yijun_chen' }
+		],
+		[{ kind: 'line', value: 'yijun chen' }, null],
+		[
+			{ kind: 'linkedin', value: 'linkedin.com/in/amy/', label: ' 工作 ' },
+			{ kind: 'linkedin', value: 'https://www.linkedin.com/in/amy', label: '工作' }
+		],
+		[{ kind: 'instagram', value: 'https://x.com/amy' }, null],
+		[
+			{ kind: 'website', value: 'https://www.instagram.com/amy/' },
+			{ kind: 'instagram', value: 'https://www.instagram.com/amy' }
+		],
+		[
+			{ kind: 'website', value: 'example.com' },
+			{ kind: 'website', value: 'https://example.com' }
+		],
+		[{ kind: 'website', value: 'javascript:alert(1)' }, null],
+		[
+			{ kind: 'other', value: ' WeChat\n amy ', label: '' },
+			{ kind: 'other', value: 'WeChat amy' }
+		],
+		[{ kind: 'other', value: '\u0000' }, null]
+	])('%j → %j', (channel, expected) => {
+		expect(normalizeChannel(channel)).toStrictEqual(expected);
+	});
+});
+
+describe('normalizeCard', () => {
+	it('cleans fields, drops empty ones and unusable channels, and caps the list', () => {
+		expect(
+			normalizeCard({
+				name: ' 陳怡君\u0000 ',
+				altName: ' ',
+				title: 'x'.repeat(130),
+				channels: [
+					{ kind: 'email', value: 'nope' },
+					...Array<Channel>(25).fill({ kind: 'phone', value: '123' })
+				]
+			})
+		).toStrictEqual({
+			name: '陳怡君',
+			title: 'x'.repeat(100),
+			channels: Array<Channel>(CHANNELS_MAX).fill({ kind: 'phone', value: '123' })
+		});
+	});
+});

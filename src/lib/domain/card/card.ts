@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { channelFromUrl, LINE_ID, profileFromUrl, URL_MAX } from './profileUrls';
+import { cleanText, isCleanText, tidyUrl } from './text';
+
+export const channelKinds = [
+	'line',
+	'phone',
+	'email',
+	'linkedin',
+	'instagram',
+	'facebook',
+	'x',
+	'website',
+	'other'
+] as const;
+export type ChannelKind = (typeof channelKinds)[number];
+
+/** `value` is canonical per kind: see `normalizeChannel`. `label` is what the person called it. */
+export type Channel = { kind: ChannelKind; value: string; label?: string };
+
+/** `name` is '' only for a card made from a bare profile link. */
+export type Card = {
+	name: string;
+	altName?: string;
+	title?: string;
+	company?: string;
+	channels: Channel[];
+};
+
+// The same caps as the stored profile, so whatever the editor accepts also fits a card.
+export const CARD_TEXT_MAX = { name: 100, altName: 100, title: 100, company: 120 } as const;
+export const LABEL_MAX = 40;
+export const OTHER_VALUE_MAX = 300;
+export const CHANNELS_MAX = 20;
+const EMAIL_MAX = 254;
+
+// Deliberately loose (no one is refused a real address), but nothing that could break out of a
+// mailto: link or a vCard line.
+const EMAIL = /^[^\s@<>()[\]\\,;:"?#/]+@[^\s@<>()[\]\\,;:"?#/.]+(?:\.[^\s@<>()[\]\\,;:"?#/.]+)+$/;
+const PHONE_EXTENSION = /(?:;ext=|#|,|ext\.?|x(?=\s*\d)|分機|轉).*$/i;
+// "+886 (0)2 …": the bracketed trunk prefix is dialled only from inside the country.
+const TRUNK_PREFIX = /^(\+[0-9]{1,3})\s*\(0\)/;
+
+function normalizePhone(raw: string): string | null {
+	const text = raw
+		.normalize('NFKC')
+		.replace(/^\s*tel:/i, '')
+		.replace(PHONE_EXTENSION, '')
+		.trim()
+		.replace(TRUNK_PREFIX, '$1');
+	if (!/^\+?[0-9\s()./-]+$/.test(text)) return null;
+	const digits = text.replace(/\D/g, '');
+	if (digits.length < 3 || digits.length > 20) return null;
+	return (text.startsWith('+') ? '+' : '') + digits;
+}
+
+function normalizeEmail(raw: string): string | null {
+	const text = tidyUrl(raw).replace(/^mailto:/i, '');
+	return text.length <= EMAIL_MAX && EMAIL.test(text) ? text : null;
+}
+
+function normalizeLine(raw: string): string | null {
+	if (/^(?:https?:|line:|(?:www\.)?line\.me\/|lin\.ee\/)/i.test(tidyUrl(raw))) {
+		const profile = profileFromUrl(raw);
+		return profile?.kind === 'line' ? profile.value : null;
+	}
+	const id = cleanText(raw, 40).toLowerCase();
+	return LINE_ID.test(id) ? id : null;
+}
+
+/**
+ * The canonical form of a channel, or null when its value is not usable for its kind: phone
+ * keeps digits and a leading +; email is an address; LINE is the ID (or a line.me link when the
+ * person shared a QR link rather than an ID); LinkedIn, Instagram, Facebook and X are canonical
+ * https profile URLs; a website that is really a profile on one of those networks becomes that
+ * kind. Labels and other values are cleaned text.
+ */
+export function normalizeChannel(channel: Channel): Channel | null {
+	const label = cleanText(channel.label ?? '', LABEL_MAX);
+	const withLabel = (kind: ChannelKind, value: string | null): Channel | null =>
+		value === null ? null : { kind, value, ...(label ? { label } : {}) };
+	switch (channel.kind) {
+		case 'phone':
+			return withLabel('phone', normalizePhone(channel.value));
+		case 'email':
+			return withLabel('email', normalizeEmail(channel.value));
+		case 'line':
+			return withLabel('line', normalizeLine(channel.value));
+		case 'website': {
+			const match = channelFromUrl(channel.value);
+			return match ? withLabel(match.kind, match.value) : null;
+		}
+		case 'other': {
+			const value = cleanText(channel.value, OTHER_VALUE_MAX);
+			return withLabel('other', value || null);
+		}
+		default: {
+			const match = profileFromUrl(channel.value);
+			return withLabel(channel.kind, match?.kind === channel.kind ? match.value : null);
+		}
+	}
+}
+
+/**
+ * Cleans every field and canonicalises every channel, dropping the channels that are not usable
+ * and anything beyond the caps. Idempotent: a card is valid exactly when this leaves it as it is
+ * (and it has a name or a channel).
+ */
+export function normalizeCard(card: Card): Card {
+	const optional = (field: 'altName' | 'title' | 'company') => {
+		const value = cleanText(card[field] ?? '', CARD_TEXT_MAX[field]);
+		return value ? { [field]: value } : {};
+	};
+	const channels = card.channels
+		.map(normalizeChannel)
+		.filter((channel): channel is Channel => channel !== null)
+		.slice(0, CHANNELS_MAX);
+	return {
+		name: cleanText(card.name, CARD_TEXT_MAX.name),
+		...optional('altName'),
+		...optional('title'),
+		...optional('company'),
+		channels
+	};
+}
+
+const cleanField = (max: number) => z.string().refine((value) => isCleanText(value, max));
+
+// Error messages are codes (`invalid_email`, …) that the UI translates.
+export const channelSchema = z
+	.object({
+		kind: z.enum(channelKinds),
+		value: z.string().max(URL_MAX),
+		label: cleanField(LABEL_MAX).optional()
+	})
+	.superRefine((channel, context) => {
+		const normal = normalizeChannel(channel);
+		if (normal === null || normal.kind !== channel.kind || normal.value !== channel.value) {
+			context.addIssue({ code: 'custom', path: ['value'], message: `invalid_${channel.kind}` });
+		}
+	});
+
+export const cardSchema: z.ZodType<Card> = z
+	.object({
+		name: z.string().refine((name) => name === '' || isCleanText(name, CARD_TEXT_MAX.name)),
+		altName: cleanField(CARD_TEXT_MAX.altName).optional(),
+		title: cleanField(CARD_TEXT_MAX.title).optional(),
+		company: cleanField(CARD_TEXT_MAX.company).optional(),
+		channels: z.array(channelSchema).max(CHANNELS_MAX)
+	})
+	.refine((card) => card.name !== '' || card.channels.length > 0, {
+		path: ['name'],
+		error: 'empty_card'
+	});
+
+/** Longer scans are refused before any parsing: no card needs more, and it bounds the work. */
+export const SCAN_TEXT_MAX = 4096;
+
+export type ScanFormat = 'rapport' | 'vcard' | 'mecard' | 'url';
+
+/**
+ * `reason` is a stable code the UI translates: `empty`, `too_long`, `not_a_card` (show the text
+ * as plain text), `broken_link` (our link, damaged or tampered), `unsupported_version` (a link
+ * from a newer app), `empty_card` (a contact format with nothing usable in it), `unreadable`
+ * (the decoder failed unexpectedly; a bug, never expected).
+ */
+export type ScanResult =
+	{ ok: true; format: ScanFormat; card: Card } | { ok: false; reason: ScanFailure };
+export type ScanFailure =
+	| 'empty'
+	| 'too_long'
+	| 'not_a_card'
+	| 'broken_link'
+	| 'unsupported_version'
+	| 'empty_card'
+	| 'unreadable';

@@ -1,0 +1,26 @@
+// The card codec: the QR link, vCard and MECARD, profile links, and what is safe to show of
+// anything scanned. Pure TypeScript; the payload format is described in payload.ts.
+export {
+	CARD_TEXT_MAX,
+	cardSchema,
+	CHANNELS_MAX,
+	channelKinds,
+	channelSchema,
+	LABEL_MAX,
+	normalizeCard,
+	normalizeChannel,
+	OTHER_VALUE_MAX,
+	SCAN_TEXT_MAX,
+	type Card,
+	type Channel,
+	type ChannelKind,
+	type ScanFailure,
+	type ScanFormat,
+	type ScanResult
+} from './card';
+export { decodeCardFragment, encodeCardUrl } from './payload';
+export { qrVersionFor } from './qr';
+export { referenceCard, referenceOrigin } from './reference';
+export { isSafeUrl, safeHref } from './safety';
+export { parseScan } from './scan';
+export { toVCard } from './vcard';
