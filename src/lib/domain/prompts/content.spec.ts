@@ -1,0 +1,284 @@
+import { describe, expect, it } from 'vitest';
+import en from './content/en.json';
+import zhTW from './content/zh-TW.json';
+import { deckContentSchema, depths, promptContexts, type DeckContent } from './schema';
+
+const decks = { en: deckContentSchema.parse(en), 'zh-TW': deckContentSchema.parse(zhTW) };
+type Locale = keyof typeof decks;
+const locales = Object.keys(decks) as Locale[];
+
+const MIN = {
+	prompts: 160,
+	perDepth: 35,
+	perContext: 20,
+	perDepthAndContext: 10,
+	topicTemplates: 10,
+	listening: 24,
+	exits: 18,
+	offers: 12
+};
+const MAX_LENGTH = { en: { prompt: 90, line: 110 }, 'zh-TW': { prompt: 60, line: 60 } };
+
+// --- Open-endedness -------------------------------------------------------------------------------
+
+const YES_NO_STARTS = new Set(
+	[
+		'do',
+		'does',
+		'did',
+		'is',
+		'are',
+		'was',
+		'were',
+		'have',
+		'has',
+		'had',
+		'can',
+		'could',
+		'will',
+		'would',
+		'should',
+		'shall',
+		'may',
+		'might',
+		'must',
+		'am',
+		'any',
+		'anyone',
+		'anything',
+		'got',
+		'want'
+	].flatMap((word) => [word, `${word}n't`])
+);
+const irregularNegatives = ["won't", "can't", "shan't", "ain't", "mustn't", "mightn't"];
+for (const word of irregularNegatives) YES_NO_STARTS.add(word);
+
+/** The first word of an English text, lower-cased, opening quotes and curly apostrophes removed. */
+function firstWord(text: string): string {
+	const start = text
+		.trim()
+		.replace(/^["'“‘’«(\s]+/u, '')
+		.replace(/’/g, "'")
+		.toLowerCase();
+	return /^[a-z]+(?:'[a-z]+)?/.exec(start)?.[0] ?? '';
+}
+
+const startsLikeYesNo = (text: string) => YES_NO_STARTS.has(firstWord(text));
+
+const ZH_CLOSED = [
+	'是不是',
+	'有沒有',
+	'會不會',
+	'對不對',
+	'好不好',
+	'要不要',
+	'能不能',
+	'可不可以',
+	'是否',
+	'對吧'
+];
+
+/** A zh-TW text asks for a yes or a no when it has an A-not-A pair above or ends in 嗎. */
+function zhIsClosed(text: string): boolean {
+	if (ZH_CLOSED.some((phrase) => text.includes(phrase))) return true;
+	return /嗎[\s?!.…\u3002\uFF1F\uFF01]*$/u.test(text);
+}
+
+const EN_INVITATIONS = /^(tell|share|walk|talk|describe|show)\b/i;
+const ZH_INVITATIONS = ['跟我聊聊', '跟我說說', '說說看', '分享', '聊聊', '多跟我說'];
+
+function isQuestionOrInvitation(locale: Locale, text: string): boolean {
+	if (locale === 'en') return /\?[”"]?$/.test(text) || EN_INVITATIONS.test(text);
+	return text.endsWith('\uFF1F') || ZH_INVITATIONS.some((phrase) => text.includes(phrase));
+}
+
+/** An either/or question invites a one-word answer; prompts avoid them. */
+const EITHER_OR = { en: /\bor\b/i, 'zh-TW': /還是/ };
+
+// --- Writing rules for zh-TW ------------------------------------------------------------------------
+
+// Common simplified characters (得, shared by both scripts, is left out of 觉得).
+const SIMPLIFIED = [
+	...new Set('们这个会时说对设资联络认识请让为还没过实际发现后里问题应该学习觉让给开关经验')
+];
+/** Mainland vocabulary with a different everyday word in Taiwan. */
+const MAINLAND_TERMS = [
+	'軟件',
+	'硬件',
+	'信息',
+	'視頻',
+	'網絡',
+	'質量',
+	'屏幕',
+	'博客',
+	'程序員',
+	'數據庫',
+	'默認'
+];
+const CJK = '\\p{Script=Han}';
+const HALF_WIDTH_NEXT_TO_CJK = new RegExp(`${CJK}[,.?!:;"]|[,.?!:;"]${CJK}`, 'u');
+
+// Topics a nervous stranger should never be asked about.
+const SENSITIVE = {
+	en: /\b(salary|salaries|income|paid|religio\w*|church|temple|god|politic\w*|vote|election|party|married|marriage|wife|husband|boyfriend|girlfriend|partner|dating|health|sick|illness|how old|age)\b/i,
+	'zh-TW':
+		/薪水|薪資|月薪|年薪|收入|宗教|信仰|拜拜|政治|選舉|投票|政黨|結婚|另一半|男朋友|女朋友|對象|健康|生病|幾歲|年紀|年齡/
+};
+
+// --- Helpers -------------------------------------------------------------------------------------
+
+function allTexts(deck: DeckContent): string[] {
+	return [...deck.prompts, ...deck.topicTemplates, ...deck.listening, ...deck.exits, ...deck.offers]
+		.map((item) => item.text)
+		.concat(Object.values(deck.opener));
+}
+
+const askers = (deck: DeckContent) => [...deck.prompts, ...deck.topicTemplates, ...deck.listening];
+
+function duplicates(values: string[]): string[] {
+	const seen = new Set<string>();
+	return values.filter((value) => (seen.has(value) ? true : (seen.add(value), false)));
+}
+
+// --- Tests ---------------------------------------------------------------------------------------
+
+describe('prompt content', () => {
+	describe.each(locales)('%s', (locale) => {
+		const deck = decks[locale];
+
+		it('matches the schema', () => {
+			expect(deckContentSchema.safeParse(locale === 'en' ? en : zhTW).error?.issues ?? []).toEqual(
+				[]
+			);
+		});
+
+		it('has enough of everything', () => {
+			expect(deck.prompts.length).toBeGreaterThanOrEqual(MIN.prompts);
+			expect(deck.topicTemplates.length).toBeGreaterThanOrEqual(MIN.topicTemplates);
+			expect(deck.listening.length).toBeGreaterThanOrEqual(MIN.listening);
+			expect(deck.exits.length).toBeGreaterThanOrEqual(MIN.exits);
+			expect(deck.offers.length).toBeGreaterThanOrEqual(MIN.offers);
+		});
+
+		it.each(depths)('has at least 35 %s prompts', (depth) => {
+			const count = deck.prompts.filter((prompt) => prompt.depth === depth).length;
+			expect(count).toBeGreaterThanOrEqual(MIN.perDepth);
+		});
+
+		it.each(promptContexts.filter((context) => context !== 'any'))(
+			'has at least 20 prompts written for %s, and enough at every depth',
+			(context) => {
+				const listed = deck.prompts.filter((prompt) => prompt.contexts.includes(context));
+				expect(listed.length).toBeGreaterThanOrEqual(MIN.perContext);
+				for (const depth of depths) {
+					const fitting = deck.prompts.filter(
+						(prompt) =>
+							prompt.depth === depth &&
+							(prompt.contexts.includes(context) || prompt.contexts.includes('any'))
+					);
+					expect(fitting.length, `${depth} × ${context}`).toBeGreaterThanOrEqual(
+						MIN.perDepthAndContext
+					);
+				}
+			}
+		);
+
+		it('has a {topic} slot in every template', () => {
+			const missing = deck.topicTemplates.filter((template) => !template.text.includes('{topic}'));
+			expect(missing).toEqual([]);
+		});
+
+		it('never repeats a text', () => {
+			expect(duplicates(allTexts(deck))).toEqual([]);
+		});
+
+		it('asks open questions, or invites a story', () => {
+			const closed = askers(deck).filter((item) =>
+				locale === 'en' ? startsLikeYesNo(item.text) : zhIsClosed(item.text)
+			);
+			expect(closed.map((item) => item.text)).toEqual([]);
+			const neither = askers(deck).filter((item) => !isQuestionOrInvitation(locale, item.text));
+			expect(neither.map((item) => item.text)).toEqual([]);
+		});
+
+		it('avoids either/or prompts', () => {
+			const binary = [...deck.prompts, ...deck.topicTemplates].filter((item) =>
+				EITHER_OR[locale].test(item.text)
+			);
+			expect(binary.map((item) => item.text)).toEqual([]);
+		});
+
+		it('stays away from salary, religion, politics, relationships, health and age', () => {
+			const intrusive = [...deck.prompts, ...deck.topicTemplates, ...deck.listening].filter(
+				(item) => SENSITIVE[locale].test(item.text)
+			);
+			expect(intrusive.map((item) => item.text)).toEqual([]);
+		});
+
+		it('keeps every card short enough to say out loud', () => {
+			const max = MAX_LENGTH[locale];
+			const long = [
+				...[...deck.prompts, ...deck.topicTemplates].filter(
+					(item) => [...item.text].length > max.prompt
+				),
+				...[...deck.listening, ...deck.exits, ...deck.offers].filter(
+					(item) => [...item.text].length > max.line
+				)
+			];
+			expect(long.map((item) => item.text)).toEqual([]);
+		});
+	});
+
+	it('recognises yes/no openings and A-not-A questions', () => {
+		expect(startsLikeYesNo('Do you come here often?')).toBe(true);
+		expect(startsLikeYesNo('“Isn’t this fun?')).toBe(true);
+		expect(startsLikeYesNo("  'WOULDN'T it be nice?")).toBe(true);
+		expect(startsLikeYesNo('Won’t you stay?')).toBe(true);
+		expect(startsLikeYesNo('What brought you here?')).toBe(false);
+		expect(startsLikeYesNo('Domains are hard; what did you pick?')).toBe(false);
+		expect(zhIsClosed('你喜歡這場活動嗎\uFF1F')).toBe(true);
+		expect(zhIsClosed('你是不是第一次來\uFF1F')).toBe(true);
+		expect(zhIsClosed('你喜歡嗎?')).toBe(true);
+		expect(zhIsClosed('你今天是從哪裡過來的\uFF1F')).toBe(false);
+	});
+
+	it('has the same prompts in both languages: ids, depths and contexts', () => {
+		const shape = (deck: DeckContent) => ({
+			prompts: deck.prompts.map(({ id, depth, contexts }) => ({ id, depth, contexts })),
+			topicTemplates: deck.topicTemplates.map(({ id, depth, contexts }) => ({
+				id,
+				depth,
+				contexts
+			})),
+			listening: deck.listening.map(({ id }) => id),
+			exits: deck.exits.map(({ id }) => id),
+			offers: deck.offers.map(({ id }) => id),
+			opener: Object.keys(deck.opener)
+		});
+		expect(shape(decks['zh-TW'])).toEqual(shape(decks.en));
+	});
+
+	it('writes zh-TW in Traditional characters with Taiwanese wording', () => {
+		const texts = allTexts(decks['zh-TW']);
+		const simplified = texts.filter((text) => SIMPLIFIED.some((char) => text.includes(char)));
+		expect(simplified).toEqual([]);
+		const mainland = texts.filter((text) => MAINLAND_TERMS.some((term) => text.includes(term)));
+		expect(mainland).toEqual([]);
+	});
+
+	it('uses full-width punctuation next to Chinese characters', () => {
+		const texts = allTexts(decks['zh-TW']);
+		expect(texts.filter((text) => HALF_WIDTH_NEXT_TO_CJK.test(text))).toEqual([]);
+		expect(HALF_WIDTH_NEXT_TO_CJK.test('你好,我是小明')).toBe(true);
+		expect(HALF_WIDTH_NEXT_TO_CJK.test('你好\uFF0C我是小明')).toBe(false);
+	});
+
+	it('writes English without Chinese characters or full-width punctuation', () => {
+		const texts = allTexts(decks.en);
+		expect(
+			texts.filter((text) =>
+				/[\p{Script=Han}\u3002\u300C\u300D\uFF01\uFF0C\uFF1A\uFF1B\uFF1F]/u.test(text)
+			)
+		).toEqual([]);
+	});
+});
