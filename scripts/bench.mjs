@@ -3,12 +3,13 @@
 // the last line of stdout is one JSON object, so CI can `tail -n 1` it.
 //
 // To add a figure, write a measure (a function from the bench context to an object of figures)
-// and append it to `measures`: the objects are merged in order into the one JSON line.
+// as the default export of a module in scripts/bench/: every module there is run after the
+// shell's own measures, in file-name order, and the objects are merged into the one JSON line.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { launch as launchChrome } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -36,6 +37,7 @@ const CHROMIUM_ARGS = [
  * @property {string} url origin of the served build, without a trailing slash
  * @property {string} buildDir
  * @property {string} chromiumPath
+ * @property {(message: string) => void} progress writes a progress line to stderr
  */
 
 /** @typedef {(context: BenchContext) => Promise<Record<string, unknown>>} Measure */
@@ -208,8 +210,20 @@ async function lighthouseScores({ url, chromiumPath }) {
 	}
 }
 
+/** @returns {Promise<Measure[]>} */
+async function featureMeasures() {
+	const folder = join(root, 'scripts', 'bench');
+	if (!existsSync(folder)) return [];
+	const files = readdirSync(folder)
+		.filter((file) => file.endsWith('.mjs'))
+		.sort();
+	return Promise.all(
+		files.map(async (file) => (await import(pathToFileURL(join(folder, file)).href)).default)
+	);
+}
+
 /** @type {Measure[]} */
-const measures = [firstLoadJs, lighthouseScores];
+const measures = [firstLoadJs, lighthouseScores, ...(await featureMeasures())];
 
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 	process.on(signal, () => {
@@ -230,7 +244,7 @@ async function main() {
 	progress(`serving build/ at ${url}`);
 
 	/** @type {BenchContext} */
-	const context = { url, buildDir, chromiumPath };
+	const context = { url, buildDir, chromiumPath, progress };
 	/** @type {Record<string, unknown>} */
 	const figures = {};
 	for (const measure of measures) Object.assign(figures, await measure(context));

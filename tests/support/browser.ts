@@ -14,7 +14,7 @@ import {
 } from 'playwright-core';
 import sirv from 'sirv';
 import { inject } from 'vitest';
-import en from '../../messages/en.json' with { type: 'json' };
+import { readdirSync, readFileSync } from 'node:fs';
 import zhTW from '../../messages/zh-TW.json' with { type: 'json' };
 
 /** The flags every headless Chromium run on these machines uses (see DESIGN.md). */
@@ -176,9 +176,23 @@ export async function htmlLang(page: Page): Promise<string | null> {
 /** The same key the app saves the chosen language under (src/lib/i18n/locale.ts). */
 export const LANGUAGE_KEY = 'rapport.language';
 
-const catalogues = { 'zh-TW': zhTW, en } as const;
+/** Every message file of a language (the base file and one per feature folder), merged. */
+function catalogue(locale: string): Record<string, string | Variants[]> {
+	const folders = readdirSync('messages', { withFileTypes: true })
+		.filter((entry) => entry.isDirectory())
+		.map((entry) => `messages/${entry.name}`);
+	return Object.assign(
+		{},
+		...['messages', ...folders].map((folder) =>
+			JSON.parse(readFileSync(`${folder}/${locale}.json`, 'utf8'))
+		)
+	);
+}
+
+const catalogues = { 'zh-TW': catalogue('zh-TW'), en: catalogue('en') } as const;
 export type TestLocale = keyof typeof catalogues;
-export type MessageKey = Exclude<keyof typeof zhTW, '$schema'>;
+/** Keys of the base file are checked by the compiler; feature folders' keys are plain strings. */
+export type MessageKey = Exclude<keyof typeof zhTW, '$schema'> | (string & {});
 type Params = Record<string, string | number>;
 
 /** inlang's variant form, as the message files use it for plurals. */
@@ -213,7 +227,8 @@ function selectVariant(locale: TestLocale, message: Variants[], params: Params):
  * follow copy edits instead of pinning yesterday's wording.
  */
 export function t(locale: TestLocale, key: MessageKey, params: Params = {}): string {
-	const message: string | Variants[] = catalogues[locale][key];
+	const message = catalogues[locale][key];
+	if (message === undefined) throw new Error(`No message ${key} in ${locale}`);
 	const template = typeof message === 'string' ? message : selectVariant(locale, message, params);
 	return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
 		name in params ? String(params[name]) : whole

@@ -1,6 +1,11 @@
-import { connectionSchema, type Connection } from '$lib/domain/records';
+import {
+	connectionSchema,
+	followUpSchema,
+	type Connection,
+	type FollowUp
+} from '$lib/domain/records';
 import type { RapportDatabase } from './db';
-import { putAndQueue, validOnly, type Readout } from './records';
+import { putAllAndQueue, putAndQueue, validOnly, type Readout } from './records';
 
 export function connectionRepository(db: RapportDatabase) {
 	return {
@@ -12,9 +17,23 @@ export function connectionRepository(db: RapportDatabase) {
 			const raws = await db.getAllFromIndex('connections', 'byEvent', eventId);
 			return validOnly(connectionSchema, raws).items.filter((connection) => !connection.deletedAt);
 		},
+		async get(id: string): Promise<Connection | null> {
+			const parsed = connectionSchema.safeParse(await db.get('connections', id));
+			return parsed.success && !parsed.data.deletedAt ? parsed.data : null;
+		},
 		async save(connection: Connection): Promise<Connection> {
 			const valid = connectionSchema.parse(connection);
 			await putAndQueue(db, 'connections', valid, valid.id);
+			return valid;
+		},
+		/** A new connection and its first follow-up land together or not at all. */
+		async saveWithFollowUp(connection: Connection, followUp: FollowUp): Promise<Connection> {
+			const valid = connectionSchema.parse(connection);
+			const validFollowUp = followUpSchema.parse(followUp);
+			await putAllAndQueue(db, [
+				{ store: 'connections', record: valid, recordId: valid.id },
+				{ store: 'followUps', record: validFollowUp, recordId: validFollowUp.id }
+			]);
 			return valid;
 		}
 	};

@@ -30,7 +30,7 @@ export interface RapportSchema extends DBSchema {
 	followUps: {
 		key: string;
 		value: Stored;
-		indexes: { byDueAt: string; byConnection: string };
+		indexes: { byDueAt: string; byConnection: string; byCycle: [string, string, number] };
 	};
 	outbox: { key: number; value: OutboxEntry };
 	promptState: { key: string; value: Stored };
@@ -60,8 +60,12 @@ const upgradeSteps: ((db: RapportDatabase, tx: UpgradeTransaction) => void)[] = 
 	},
 	// 2: the queue and the people list read by due date and by event; prompt state and settings.
 	(db, tx) => {
-		tx.objectStore('followUps').createIndex('byDueAt', 'dueAt');
-		tx.objectStore('followUps').createIndex('byConnection', 'connectionId');
+		const followUps = tx.objectStore('followUps');
+		followUps.createIndex('byDueAt', 'dueAt');
+		followUps.createIndex('byConnection', 'connectionId');
+		// One follow-up per (connection, kind, cycle): a second save of the same one fails loudly
+		// instead of scheduling it twice.
+		followUps.createIndex('byCycle', ['connectionId', 'kind', 'cycle'], { unique: true });
 		tx.objectStore('connections').createIndex('byEvent', 'eventId');
 		db.createObjectStore('promptState');
 		db.createObjectStore('settings');

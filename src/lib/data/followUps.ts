@@ -17,6 +17,10 @@ export function followUpRepository(db: RapportDatabase) {
 			return validOnly(followUpSchema, raws).items.filter((followUp) => isDue(followUp, now))
 				.length;
 		},
+		async listForConnection(connectionId: string): Promise<FollowUp[]> {
+			const raws = await db.getAllFromIndex('followUps', 'byConnection', connectionId);
+			return validOnly(followUpSchema, raws).items;
+		},
 		async save(followUp: FollowUp): Promise<FollowUp> {
 			const valid = followUpSchema.parse(followUp);
 			await putAndQueue(db, 'followUps', valid, valid.id);

@@ -23,30 +23,38 @@ export function validOnly<S extends z.ZodMiniType>(
 
 type SyncedStore = OutboxEntry['aggregate'];
 
+export interface QueuedWrite {
+	store: SyncedStore;
+	record: Stored;
+	recordId: string;
+	op?: OutboxEntry['op'];
+}
+
 /**
- * Writes a record and queues it for sync in one transaction, so a crash can never leave a saved
- * change that the sync engine does not know about.
+ * Writes records and queues each for sync in one transaction, so a crash can never leave a saved
+ * change that the sync engine does not know about, nor half of a change that belongs together
+ * (a new connection and its follow-up).
  */
-export async function putAndQueue(
+export async function putAllAndQueue(db: RapportDatabase, writes: QueuedWrite[]): Promise<void> {
+	const stores = [...new Set(writes.map((write) => write.store))];
+	const tx = db.transaction([...stores, 'outbox'], 'readwrite');
+	const queuedAt = new Date().toISOString();
+	await Promise.all([
+		...writes.flatMap(({ store, record, recordId, op = 'upsert' }) => [
+			store === 'profile'
+				? tx.objectStore(store).put(record, recordId)
+				: tx.objectStore(store).put(record),
+			tx.objectStore('outbox').add({ aggregate: store, recordId, op, queuedAt })
+		]),
+		tx.done
+	]);
+}
+
+export function putAndQueue(
 	db: RapportDatabase,
 	store: SyncedStore,
 	record: Stored,
-	recordId: string,
-	op: OutboxEntry['op'] = 'upsert'
+	recordId: string
 ): Promise<void> {
-	const tx = db.transaction([store, 'outbox'], 'readwrite');
-	const put =
-		store === 'profile'
-			? tx.objectStore(store).put(record, recordId)
-			: tx.objectStore(store).put(record);
-	await Promise.all([
-		put,
-		tx.objectStore('outbox').add({
-			aggregate: store,
-			recordId,
-			op,
-			queuedAt: new Date().toISOString()
-		}),
-		tx.done
-	]);
+	return putAllAndQueue(db, [{ store, record, recordId }]);
 }

@@ -103,22 +103,29 @@ describe('follow-ups', () => {
 describe('settings and prompt state', () => {
 	it('merge settings updates and fall back to defaults when damaged', async () => {
 		const settings = settingsRepository(db);
-		expect(await settings.get()).toEqual({});
+		const defaults = {
+			followUpDelayDays: 1,
+			followUpHour: 10,
+			followUpSkipWeekends: true,
+			weeklyGoal: 3
+		};
+		expect(await settings.get()).toEqual(defaults);
 		const eventId = anEvent().id;
 		await settings.update({ currentEventId: eventId });
 		await settings.update({ persistenceRequestedAt: at('2026-11-20T00:00:00Z') });
 		expect(await settings.get()).toEqual({
+			...defaults,
 			currentEventId: eventId,
 			persistenceRequestedAt: at('2026-11-20T00:00:00Z')
 		});
 		await db.put('settings', 'garbage', 'settings');
-		expect(await settings.get()).toEqual({});
+		expect(await settings.get()).toEqual(defaults);
 	});
 
 	it('remember favourite prompts', async () => {
 		const prompts = promptStateRepository(db);
-		expect(await prompts.get()).toEqual({ favourites: [] });
-		await prompts.save({ favourites: ['warm-up-001'] });
+		expect(await prompts.get()).toEqual({ favourites: [], prepared: {} });
+		await prompts.save({ favourites: ['warm-up-001'], prepared: {} });
 		expect((await prompts.get()).favourites).toEqual(['warm-up-001']);
 	});
 });

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { PROFILE_FIELD_MAX, profileSchema, type Profile } from './records';
 
-export type ProfileInput = Omit<Profile, 'updatedAt'>;
+export type ProfileInput = Pick<Profile, 'name' | 'title' | 'company'>;
 export type ProfileFieldError = { code: 'required' } | { code: 'too_long'; max: number };
 export type ProfileErrors = Partial<Record<keyof ProfileInput, ProfileFieldError>>;
 
@@ -31,5 +31,7 @@ export function profileErrors(input: ProfileInput): ProfileErrors {
 }
 
 export function isValidProfile(input: ProfileInput): boolean {
-	return z.omit(profileSchema, { updatedAt: true }).safeParse(normaliseProfileInput(input)).success;
+	return z
+		.pick(profileSchema, { name: true, title: true, company: true })
+		.safeParse(normaliseProfileInput(input)).success;
 }

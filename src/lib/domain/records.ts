@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { channelKinds } from './card/kinds';
 
 // What the app keeps on the device. Every record is validated when it is read back, so a record
 // damaged by an older build or by hand never takes the app down: it is skipped and counted.
@@ -7,12 +8,41 @@ const isoInstant = z.iso.datetime({ offset: true });
 const text = (max: number) => z.string().check(z.trim(), z.maxLength(max));
 const required = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
-export const PROFILE_FIELD_MAX = { name: 100, title: 100, company: 120 } as const;
+export const PROFILE_FIELD_MAX = { name: 100, altName: 100, title: 100, company: 120 } as const;
+
+// The shape of a card as stored. Whether each value is right for its kind (an email has an @,
+// a LinkedIn link is a profile) is the card codec's job when it is typed or scanned; here we
+// only make sure a record read back is one we can render.
+const storedChannel = {
+	kind: z.enum(channelKinds),
+	value: z.string().check(z.minLength(1), z.maxLength(300)),
+	label: z.optional(text(40))
+};
+
+export const storedCardSchema = z.object({
+	name: text(100),
+	altName: z.optional(text(100)),
+	title: z.optional(text(100)),
+	company: z.optional(text(120)),
+	channels: z._default(z.array(z.object(storedChannel)), [])
+});
+export type StoredCard = z.infer<typeof storedCardSchema>;
+
+/** The card fields whose sharing can be switched off; the name is always shared. */
+export const shareableFields = ['altName', 'title', 'company'] as const;
 
 export const profileSchema = z.object({
 	name: required(PROFILE_FIELD_MAX.name),
+	altName: z.optional(text(PROFILE_FIELD_MAX.altName)),
 	title: z.optional(text(PROFILE_FIELD_MAX.title)),
 	company: z.optional(text(PROFILE_FIELD_MAX.company)),
+	/** Fields kept off the QR and the shared card. */
+	hidden: z._default(z.array(z.enum(shareableFields)), []),
+	/** In the order the person arranged them; `shared: false` keeps one off the QR. */
+	channels: z._default(
+		z.array(z.object({ ...storedChannel, shared: z._default(z.boolean(), true) })),
+		[]
+	),
 	updatedAt: isoInstant
 });
 export type Profile = z.infer<typeof profileSchema>;
@@ -33,13 +63,25 @@ export const eventSchema = z.object({
 });
 export type EventRecord = z.infer<typeof eventSchema>;
 
+export const keepInTouchTiers = ['close', 'regular', 'light', 'none'] as const;
+export type KeepInTouchTier = (typeof keepInTouchTiers)[number];
+
+export const connectionSources = ['scan', 'card_page', 'manual', 'exchange'] as const;
+
 export const connectionSchema = z.object({
 	id: z.uuid(),
-	name: text(200),
+	card: storedCardSchema,
+	/** The event that was current when they met, if any. */
 	eventId: z.optional(z.uuid()),
 	metAt: isoInstant,
+	/** "What did we talk about?" */
 	note: z.optional(text(2000)),
+	/** The prompt that got the conversation going, as it read then. */
+	promptText: z.optional(text(300)),
 	tags: z._default(z.array(text(50)), []),
+	tier: z._default(z.enum(keepInTouchTiers), 'none'),
+	lastContactedAt: z.optional(isoInstant),
+	source: z._default(z.enum(connectionSources), 'manual'),
 	updatedAt: isoInstant,
 	deletedAt: z.optional(isoInstant)
 });
@@ -52,28 +94,47 @@ export const followUpSchema = z.object({
 	id: z.uuid(),
 	connectionId: z.uuid(),
 	kind: z.enum(followUpKinds),
+	/**
+	 * 0 for the one post-event follow-up; each keep-in-touch round counts up. A follow-up is
+	 * unique per (connection, kind, cycle), so saving a connection twice never schedules two.
+	 */
+	cycle: z._default(z.number().check(z.int(), z.minimum(0)), 0),
 	dueAt: isoInstant,
 	status: z.enum(followUpStatuses),
+	snoozedUntil: z.optional(isoInstant),
+	doneAt: z.optional(isoInstant),
 	updatedAt: isoInstant
 });
 export type FollowUp = z.infer<typeof followUpSchema>;
 
 export const settingsSchema = z.object({
 	currentEventId: z.optional(z.uuid()),
-	persistenceRequestedAt: z.optional(isoInstant)
+	persistenceRequestedAt: z.optional(isoInstant),
+	/** Follow-up rule settings; the time zone is the device's unless set. */
+	followUpDelayDays: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(30)), 1),
+	followUpHour: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(23)), 10),
+	followUpSkipWeekends: z._default(z.boolean(), true),
+	timeZone: z.optional(z.string().check(z.minLength(1))),
+	weeklyGoal: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(20)), 3)
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const promptStateSchema = z.object({
 	favourites: z._default(z.array(z.string()), []),
-	workedPromptId: z.optional(z.string())
+	/** "This one worked": offered as the note of the next connection saved, then cleared. */
+	worked: z.optional(z.object({ id: z.string(), text: text(300), at: isoInstant })),
+	/** Per event: the 3–5 prompts chosen in advance, known ids and the person's own. */
+	prepared: z._default(
+		z.record(z.string(), z.object({ ids: z.array(z.string()), custom: z.array(text(200)) })),
+		{}
+	)
 });
 export type PromptState = z.infer<typeof promptStateSchema>;
 
-/** A follow-up still asks for attention once it is due, until it is done or skipped. */
+/** A follow-up asks for attention once it is due (or its snooze ran out), until done or skipped. */
 export function isDue(followUp: FollowUp, now: Date): boolean {
-	return (
-		(followUp.status === 'pending' || followUp.status === 'snoozed') &&
-		Date.parse(followUp.dueAt) <= now.getTime()
-	);
+	if (followUp.status === 'done' || followUp.status === 'skipped') return false;
+	const at =
+		followUp.status === 'snoozed' ? (followUp.snoozedUntil ?? followUp.dueAt) : followUp.dueAt;
+	return Date.parse(at) <= now.getTime();
 }

@@ -1,12 +1,26 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 type MessageFile = Record<string, unknown>;
 
+// The base file and one folder per feature, as listed in project.inlang/settings.json.
+const folders = [
+	'messages',
+	...readdirSync('messages', { withFileTypes: true })
+		.filter((entry) => entry.isDirectory())
+		.map((entry) => `messages/${entry.name}`)
+];
+
 function load(locale: string): MessageFile {
-	const file = JSON.parse(readFileSync(`messages/${locale}.json`, 'utf8')) as MessageFile;
-	delete file.$schema;
-	return file;
+	const merged: MessageFile = {};
+	for (const folder of folders) {
+		const file = JSON.parse(readFileSync(`${folder}/${locale}.json`, 'utf8')) as MessageFile;
+		delete file.$schema;
+		const clashes = Object.keys(file).filter((key) => key in merged);
+		if (clashes.length) throw new Error(`${folder}: ${clashes.join(', ')} defined twice`);
+		Object.assign(merged, file);
+	}
+	return merged;
 }
 
 /** The inputs a message needs: `{name}` placeholders, or `input name` in a variant message. */
@@ -37,6 +51,16 @@ const zh = load('zh-TW');
 const en = load('en');
 
 describe('messages', () => {
+	it('come from every message folder the project compiles', () => {
+		const settings = JSON.parse(readFileSync('project.inlang/settings.json', 'utf8')) as {
+			'plugin.inlang.messageFormat': { pathPattern: string[] };
+		};
+		const compiled = settings['plugin.inlang.messageFormat'].pathPattern.map((pattern) =>
+			pattern.replace(/^\.\//, '').replace('/{locale}.json', '')
+		);
+		expect(compiled.sort()).toEqual([...folders].sort());
+	});
+
 	it('exist in both languages, key for key', () => {
 		expect(Object.keys(zh).filter((key) => !(key in en))).toEqual([]);
 		expect(Object.keys(en).filter((key) => !(key in zh))).toEqual([]);

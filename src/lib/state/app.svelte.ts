@@ -57,6 +57,15 @@ class AppState {
 		}
 	}
 
+	/**
+	 * The open database for feature modules (people, prompts, queue), once it is ready. Throws
+	 * StorageUnavailableError when this device cannot save, so callers say why instead of hanging.
+	 */
+	async database(): Promise<RapportDatabase> {
+		await this.start();
+		return this.#requireDb();
+	}
+
 	async refresh(now = new Date()): Promise<void> {
 		const db = this.#db;
 		if (!db) return;
@@ -81,7 +90,7 @@ class AppState {
 			...input,
 			updatedAt: new Date().toISOString()
 		});
-		await this.#afterSave(db);
+		await this.afterSave(db);
 		return this.profile;
 	}
 
@@ -90,7 +99,7 @@ class AppState {
 	}
 
 	/** The first save is the moment the data becomes worth keeping, so we ask then, once. */
-	async #afterSave(db: RapportDatabase): Promise<void> {
+	async afterSave(db: RapportDatabase): Promise<void> {
 		const settings = settingsRepository(db);
 		if ((await settings.get()).persistenceRequestedAt) return;
 		await requestPersistence();

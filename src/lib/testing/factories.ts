@@ -15,6 +15,8 @@ export function aProfile(overrides: Partial<Profile> = {}): Profile {
 	return {
 		name: '陳怡君',
 		title: '資深工程師',
+		hidden: [],
+		channels: [],
 		updatedAt: at('2026-11-20T02:00:00Z'),
 		...overrides
 	};
@@ -36,9 +38,11 @@ export function anEvent(overrides: Partial<EventRecord> = {}): EventRecord {
 export function aConnection(overrides: Partial<Connection> = {}): Connection {
 	return {
 		id: uuid(),
-		name: '林志明',
+		card: { name: '林志明', company: '好好設計', channels: [{ kind: 'line', value: 'chihming' }] },
 		metAt: at('2026-11-20T12:00:00Z'),
 		tags: [],
+		tier: 'none',
+		source: 'scan',
 		updatedAt: at('2026-11-20T12:00:00Z'),
 		...overrides
 	};
@@ -49,6 +53,7 @@ export function aFollowUp(overrides: Partial<FollowUp> = {}): FollowUp {
 		id: uuid(),
 		connectionId: uuid(),
 		kind: 'post_event',
+		cycle: 0,
 		dueAt: at('2026-11-21T02:00:00Z'),
 		status: 'pending',
 		updatedAt: at('2026-11-20T12:00:00Z'),

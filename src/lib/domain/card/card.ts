@@ -2,18 +2,9 @@ import { z } from 'zod';
 import { channelFromUrl, LINE_ID, profileFromUrl, URL_MAX } from './profileUrls';
 import { cleanText, isCleanText, tidyUrl } from './text';
 
-export const channelKinds = [
-	'line',
-	'phone',
-	'email',
-	'linkedin',
-	'instagram',
-	'facebook',
-	'x',
-	'website',
-	'other'
-] as const;
-export type ChannelKind = (typeof channelKinds)[number];
+import { channelKinds, type ChannelKind } from './kinds';
+
+export { channelKinds, type ChannelKind };
 
 /** `value` is canonical per kind: see `normalizeChannel`. `label` is what the person called it. */
 export type Channel = { kind: ChannelKind; value: string; label?: string };

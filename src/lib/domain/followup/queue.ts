@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FollowUp } from '../records';
+import { keepInTouchTiers, type FollowUp, type KeepInTouchTier } from '../records';
 import {
 	addDays,
 	assertIntegerIn,
@@ -170,8 +170,7 @@ function parseLocalDate(value: string): LocalDate {
 	return date;
 }
 
-export const keepInTouchTiers = ['close', 'regular', 'light', 'none'] as const;
-export type KeepInTouchTier = (typeof keepInTouchTiers)[number];
+export { keepInTouchTiers, type KeepInTouchTier };
 /** For the `tier` field a connection record needs (the server's `connections.tier`). */
 export const keepInTouchTierSchema = z.enum(keepInTouchTiers);
 

@@ -1,0 +1,13 @@
+// Kept free of zod so the first-load records can name the kinds without pulling in the codec.
+export const channelKinds = [
+	'line',
+	'phone',
+	'email',
+	'linkedin',
+	'instagram',
+	'facebook',
+	'x',
+	'website',
+	'other'
+] as const;
+export type ChannelKind = (typeof channelKinds)[number];
