@@ -1,0 +1,136 @@
+// The card page a phone camera opens: works offline after one visit, saves a correct vCard,
+// keeps the person in Rapport with a follow-up, sends the viewer's own card back, and explains a
+// damaged link instead of showing a blank page.
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { encodeCardUrl, type Card } from '../../src/lib/domain/card';
+import {
+	eventually,
+	headingText,
+	isControlled,
+	launchBrowser,
+	startAppServer,
+	t,
+	waitForServiceWorkerControl,
+	type AppServer,
+	type BrowserSession
+} from '../support/browser';
+import { readStore } from '../support/card';
+
+const card: Card = {
+	name: '陳怡君',
+	altName: 'Yijun Chen',
+	title: '資深工程師',
+	company: '台灣半導體股份有限公司',
+	channels: [
+		{ kind: 'email', value: 'yijun.chen@example.com.tw' },
+		{ kind: 'phone', value: '+886912345678' },
+		{ kind: 'line', value: 'yijun_chen' }
+	]
+};
+
+describe('the card page', () => {
+	let server: AppServer;
+	let session: BrowserSession;
+	let link: string;
+
+	beforeAll(async () => {
+		server = await startAppServer();
+		session = await launchBrowser();
+		link = encodeCardUrl(card, server.url);
+	});
+
+	afterAll(async () => {
+		await session?.close();
+		await server?.close();
+	});
+
+	test('a damaged link says so instead of showing a wrong card', async () => {
+		const { page } = session;
+		const fragment = new URL(link).hash;
+		// One character of the body changed: the check digits no longer match.
+		const tampered = fragment.slice(0, 5) + (fragment[5] === 'A' ? 'B' : 'A') + fragment.slice(6);
+		await page.goto(`${server.url}/c${tampered}`);
+		await page.getByText(t('zh-TW', 'public_card_error_broken_link')).waitFor();
+		expect(await headingText(page)).toBe(t('zh-TW', 'public_card_heading'));
+		await page.goto(`${server.url}/c#9abc`);
+		await page.getByText(t('zh-TW', 'public_card_error_unsupported_version')).waitFor();
+		await page.goto(`${server.url}/c`);
+		await page.getByText(t('zh-TW', 'public_card_missing')).waitFor();
+	});
+
+	test('offline after one visit it shows the card and saves a vCard', async () => {
+		const { context, page } = session;
+		await page.goto(`${server.url}/`);
+		await waitForServiceWorkerControl(page);
+		await server.close();
+		await context.setOffline(true);
+
+		await page.goto(link);
+		await expect.poll(() => headingText(page), eventually).toBe('陳怡君');
+		expect(await isControlled(page)).toBe(true);
+		const shown = await page.getByTestId('public-card').textContent();
+		for (const text of ['Yijun Chen', '資深工程師', '台灣半導體股份有限公司', 'yijun_chen']) {
+			expect(shown).toContain(text);
+		}
+		expect(
+			await page.getByRole('link', { name: 'yijun.chen@example.com.tw' }).getAttribute('href')
+		).toBe('mailto:yijun.chen@example.com.tw');
+
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByRole('button', { name: t('zh-TW', 'public_card_save_contact') }).click()
+		]);
+		expect(download.suggestedFilename()).toBe('陳怡君.vcf');
+		const vcard = await readFile((await download.path())!, 'utf8');
+		expect(vcard.startsWith('BEGIN:VCARD\r\nVERSION:3.0\r\n')).toBe(true);
+		expect(vcard.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+		expect(vcard).toMatch(/\r\nN:陳;怡君;;;\r\n/);
+		expect(vcard).toContain('\r\nFN:陳怡君\r\n');
+		expect(vcard).toContain('yijun.chen@example.com.tw');
+	});
+
+	test('"Keep in Rapport" saves the connection with a follow-up, offline too', async () => {
+		const { page } = session;
+		await page.getByRole('button', { name: t('zh-TW', 'public_card_keep') }).click();
+		await page.getByText(t('zh-TW', 'public_card_kept')).waitFor();
+		expect(
+			await page.getByRole('link', { name: t('zh-TW', 'public_card_people_link') }).count()
+		).toBe(1);
+		const connections = await readStore(page, 'connections');
+		expect(connections).toHaveLength(1);
+		expect(connections[0]).toMatchObject({ source: 'card_page', card: { name: '陳怡君' } });
+		const followUps = await readStore(page, 'followUps');
+		expect(followUps).toMatchObject([
+			{ connectionId: connections[0]!.id, kind: 'post_event', status: 'pending' }
+		]);
+	});
+
+	test('"Send mine back" makes a quick card when there is none, then shows its QR', async () => {
+		const { page } = session;
+		await page.getByRole('button', { name: t('zh-TW', 'public_card_send_back') }).click();
+		await page.getByRole('heading', { name: t('zh-TW', 'public_card_quick_heading') }).waitFor();
+		await page.getByLabel(t('zh-TW', 'card_field_name'), { exact: true }).fill('林志明');
+		await page.getByLabel(t('zh-TW', 'card_add_channel_kind')).selectOption('phone');
+		const value = page.locator('#quick-value');
+		await value.fill('09-12 AB');
+		await page.getByRole('button', { name: t('zh-TW', 'public_card_quick_create') }).click();
+		await page.getByText(t('zh-TW', 'card_error_invalid_phone')).waitFor();
+		expect(await value.inputValue()).toBe('09-12 AB');
+
+		await value.fill('0912 000 111');
+		await page.getByRole('button', { name: t('zh-TW', 'public_card_quick_create') }).click();
+		const qr = page.getByTestId('my-qr');
+		await qr.locator('svg path').waitFor();
+		expect(await qr.getAttribute('data-card-url')).toMatch(/\/c#1[A-Za-z0-9_-]+$/);
+		expect(await qr.locator('figcaption').textContent()).toBe('林志明');
+		expect((await readStore(page, 'profile'))[0]).toMatchObject({
+			name: '林志明',
+			channels: [{ kind: 'phone', value: '0912000111', shared: true }]
+		});
+	});
+
+	test('no uncaught errors', () => {
+		expect(session.pageErrors).toEqual([]);
+	});
+});
