@@ -26,6 +26,17 @@ export function connectionRepository(db: RapportDatabase) {
 			await putAndQueue(db, 'connections', valid, valid.id);
 			return valid;
 		},
+		/**
+		 * Hides a connection everywhere but keeps the record, so sync can carry the deletion to
+		 * other devices. False when there was nothing (left) to delete.
+		 */
+		async softDelete(id: string, at: string): Promise<boolean> {
+			const parsed = connectionSchema.safeParse(await db.get('connections', id));
+			if (!parsed.success || parsed.data.deletedAt) return false;
+			const deleted = { ...parsed.data, deletedAt: at, updatedAt: at };
+			await putAndQueue(db, 'connections', deleted, id);
+			return true;
+		},
 		/** A new connection and its first follow-up land together or not at all. */
 		async saveWithFollowUp(connection: Connection, followUp: FollowUp): Promise<Connection> {
 			const valid = connectionSchema.parse(connection);

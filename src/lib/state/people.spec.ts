@@ -1,0 +1,172 @@
+import 'fake-indexeddb/auto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connectionRepository } from '$lib/data/connections';
+import { eventRepository } from '$lib/data/events';
+import { outboxRepository } from '$lib/data/outbox';
+import { aConnection, anEvent, at } from '$lib/testing/factories';
+import { app } from './app.svelte';
+import {
+	checkChannels,
+	parseTags,
+	PeopleList,
+	peopleRows,
+	PersonEditor,
+	searchPeople
+} from './people.svelte';
+
+const meetup = anEvent({ name: '台北前端社群小聚' });
+const chihMing = aConnection({
+	card: { name: '林志明', company: '好好設計', channels: [{ kind: 'line', value: 'chihming' }] },
+	eventId: meetup.id,
+	tags: ['設計', 'hiring'],
+	metAt: at('2026-11-20T12:00:00Z')
+});
+const amy = aConnection({
+	card: { name: '陳怡君', altName: 'Amy Chen', company: 'ＴＳＭＣ', channels: [] },
+	metAt: at('2026-11-22T12:00:00Z')
+});
+const rows = peopleRows([chihMing, amy], [meetup]);
+
+describe('peopleRows', () => {
+	it('lists the newest meeting first, with the name of the event it was at', () => {
+		expect(rows.map((row) => [row.connection.card.name, row.eventName])).toEqual([
+			['陳怡君', undefined],
+			['林志明', '台北前端社群小聚']
+		]);
+	});
+});
+
+describe('searchPeople', () => {
+	const names = (query: string) => searchPeople(rows, query).map((row) => row.connection.card.name);
+
+	it('finds people by name, other name, company, event name and tag', () => {
+		expect(names('志明')).toEqual(['林志明']);
+		expect(names('amy')).toEqual(['陳怡君']);
+		expect(names('好好')).toEqual(['林志明']);
+		expect(names('前端')).toEqual(['林志明']);
+		expect(names('HIRING')).toEqual(['林志明']);
+	});
+
+	it('treats full-width letters as their half-width forms', () => {
+		expect(names('tsmc')).toEqual(['陳怡君']);
+	});
+
+	it('needs every word to match, and an empty query shows everyone', () => {
+		expect(names('設計 前端')).toEqual(['林志明']);
+		expect(names('設計 amy')).toEqual([]);
+		expect(names('  ')).toEqual(['陳怡君', '林志明']);
+	});
+});
+
+describe('parseTags', () => {
+	it('splits on commas of either width and 、, trims and drops repeats and blanks', () => {
+		expect(parseTags(' 設計，徵才、design, 設計 ,, ')).toEqual(['設計', '徵才', 'design']);
+	});
+});
+
+describe('checkChannels', () => {
+	it('returns the channels in canonical form and drops rows left empty', () => {
+		expect(
+			checkChannels([
+				{ kind: 'phone', value: '0912-345-678', label: '' },
+				{ kind: 'email', value: '', label: '' },
+				{ kind: 'website', value: 'https://www.linkedin.com/in/amy-chen', label: '' }
+			])
+		).toEqual({
+			ok: true,
+			channels: [
+				{ kind: 'phone', value: '0912345678' },
+				{ kind: 'linkedin', value: 'https://www.linkedin.com/in/amy-chen' }
+			]
+		});
+	});
+
+	it('points at each row that is wrong and why', () => {
+		expect(
+			checkChannels([
+				{ kind: 'email', value: 'amy.example.com', label: '' },
+				{ kind: 'line', value: 'amy', label: 'x'.repeat(41) },
+				{ kind: 'line', value: 'has space', label: '' },
+				{ kind: 'phone', value: '+886912345678', label: '' }
+			])
+		).toEqual({ ok: false, problems: ['value', 'label', 'value', null] });
+	});
+});
+
+describe('PeopleList and PersonEditor', () => {
+	beforeAll(async () => {
+		const db = await app.database();
+		await eventRepository(db).save(meetup);
+		await connectionRepository(db).save(chihMing);
+		await connectionRepository(db).save(amy);
+	});
+
+	it('loads everyone with their event, newest first', async () => {
+		const people = new PeopleList();
+		await people.load();
+		expect(people.visible.map((row) => row.eventName)).toEqual([undefined, '台北前端社群小聚']);
+		people.query = '好好設計';
+		expect(people.visible.map((row) => row.connection.id)).toEqual([chihMing.id]);
+	});
+
+	it('saves the note, tags and channels and queues the change for sync', async () => {
+		const editor = new PersonEditor();
+		await editor.load(chihMing.id);
+		expect(editor.eventName).toBe('台北前端社群小聚');
+		editor.note = '  聊到設計系統  ';
+		editor.tags = '設計，前端';
+		editor.addChannel('email');
+		editor.channels[1]!.value = 'chihming@example.com';
+		const now = '2026-11-23T01:00:00.000Z';
+		expect(await editor.save(now)).toBe('saved');
+
+		const db = await app.database();
+		expect(await connectionRepository(db).get(chihMing.id)).toMatchObject({
+			note: '聊到設計系統',
+			tags: ['設計', '前端'],
+			card: {
+				channels: [
+					{ kind: 'line', value: 'chihming' },
+					{ kind: 'email', value: 'chihming@example.com' }
+				]
+			},
+			updatedAt: now
+		});
+		const queued = await outboxRepository(db).peek(100);
+		expect(queued.some((entry) => entry.recordId === chihMing.id)).toBe(true);
+	});
+
+	it('refuses a bad email, saves nothing, and keeps everything typed', async () => {
+		const editor = new PersonEditor();
+		await editor.load(amy.id);
+		editor.note = '半導體的人';
+		editor.addChannel('email');
+		editor.channels[0]!.value = 'amy-at-example';
+		expect(await editor.save()).toBe('invalid');
+		expect(editor.problems).toEqual(['value']);
+		expect(editor.note).toBe('半導體的人');
+		expect(editor.channels[0]!.value).toBe('amy-at-example');
+		const db = await app.database();
+		expect((await connectionRepository(db).get(amy.id))?.note).toBeUndefined();
+	});
+
+	it('deletes softly: hidden from the list, the record kept with deletedAt', async () => {
+		const editor = new PersonEditor();
+		await editor.load(amy.id);
+		const now = '2026-11-24T01:00:00.000Z';
+		expect(await editor.remove(now)).toBe(true);
+		const db = await app.database();
+		expect(await connectionRepository(db).get(amy.id)).toBeNull();
+		expect(await db.get('connections', amy.id)).toMatchObject({ deletedAt: now });
+		const people = new PeopleList();
+		await people.load();
+		expect(people.rows.map((row) => row.connection.id)).toEqual([chihMing.id]);
+	});
+
+	it('says when the person is not there', async () => {
+		const editor = new PersonEditor();
+		await editor.load(amy.id);
+		expect(editor.loaded).toBe(true);
+		expect(editor.connection).toBeNull();
+	});
+});
