@@ -1,0 +1,28 @@
+import { settingsRepository } from '$lib/data/settings';
+import type { Settings } from '$lib/domain/records';
+import { app } from './app.svelte';
+
+export type FollowUpSettings = Pick<
+	Settings,
+	'followUpDelayDays' | 'followUpHour' | 'followUpSkipWeekends' | 'weeklyGoal' | 'timeZone'
+>;
+
+export const deviceTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** Every zone this browser knows, for the picker; the device's own is always among them. */
+export function knownTimeZones(): string[] {
+	const zones = Intl.supportedValuesOf('timeZone');
+	return zones.includes(deviceTimeZone()) ? zones : [deviceTimeZone(), ...zones];
+}
+
+export async function loadFollowUpSettings(): Promise<FollowUpSettings> {
+	return settingsRepository(await app.database()).get();
+}
+
+/** `timeZone: undefined` means "follow the device", also after it travels. */
+export async function saveFollowUpSettings(patch: FollowUpSettings): Promise<FollowUpSettings> {
+	const db = await app.database();
+	const saved = await settingsRepository(db).update(patch);
+	await app.refresh();
+	return saved;
+}

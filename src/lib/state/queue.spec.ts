@@ -1,0 +1,69 @@
+import 'fake-indexeddb/auto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connectionRepository } from '$lib/data/connections';
+import { settingsRepository } from '$lib/data/settings';
+import { aConnection, aFollowUp, at } from '$lib/testing/factories';
+import { app } from './app.svelte';
+import { QueueState } from './queue.svelte';
+
+const lin = aConnection({ tier: 'regular', metAt: at('2026-01-05T02:00:00Z') });
+const chen = aConnection({ card: { name: '陳美玲', channels: [] } });
+
+beforeAll(async () => {
+	const db = await app.database();
+	await settingsRepository(db).update({ timeZone: 'Asia/Taipei', weeklyGoal: 2 });
+	await connectionRepository(db).saveWithFollowUp(
+		lin,
+		aFollowUp({ connectionId: lin.id, dueAt: at('2020-01-01T02:00:00Z') })
+	);
+	await connectionRepository(db).saveWithFollowUp(
+		chen,
+		aFollowUp({ connectionId: chen.id, dueAt: at('2099-01-01T02:00:00Z') })
+	);
+	await app.refresh();
+});
+
+describe('the queue', () => {
+	it('groups what is stored and keeps the due count of the app in step after Done and Undo', async () => {
+		const queue = new QueueState();
+		await queue.load();
+		expect(queue.grouped.counts).toMatchObject({ overdue: 1, later: 1, done: 0 });
+		expect(app.dueCount).toBe(1);
+		expect(queue.progress).toBe(0);
+
+		const [overdue] = queue.grouped.sections[0]?.items ?? [];
+		await queue.done(overdue!);
+		expect(queue.grouped.counts).toMatchObject({ overdue: 0, done: 1 });
+		// The tiered contact now has a keep-in-touch round planned, and counts toward the week.
+		expect(queue.followUps.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(1);
+		expect(queue.progress).toBe(1);
+		expect(app.dueCount).toBe(0);
+		expect(queue.toast?.undo).not.toBeNull();
+
+		await queue.undo();
+		expect(queue.grouped.counts).toMatchObject({ overdue: 1, done: 0 });
+		expect(queue.followUps.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(0);
+		expect(app.dueCount).toBe(1);
+
+		// What is on disk matches what is shown.
+		const fresh = new QueueState();
+		await fresh.load();
+		expect(fresh.grouped.counts).toEqual(queue.grouped.counts);
+	});
+
+	it('suggests overdue tiered contacts for the week and drafts in the reader’s language', async () => {
+		const queue = new QueueState();
+		await queue.load(new Date('2026-11-26T03:00:00Z'));
+		// The post-event follow-up is still open and overdue, so it is not "planned" for later.
+		expect(queue.reconnects.map((r) => r.connection.id)).toEqual([lin.id]);
+		const draft = queue.draft('meet', lin);
+		expect(draft.text).toContain(lin.card.name);
+	});
+
+	it('refuses a snooze date already past without writing anything', async () => {
+		const queue = new QueueState();
+		await queue.load();
+		expect(() => queue.snoozeTime({ date: '2020-01-01' })).toThrow();
+		expect(queue.snoozeTime('tomorrow')).toMatch(/Z$/);
+	});
+});

@@ -1,0 +1,399 @@
+/* eslint-disable svelte/prefer-svelte-reactivity --
+ * The queue holds snapshots in $state.raw and replaces them whole on every change: one signal per
+ * collection instead of one per entry, which keeps 5,000 follow-ups cheap. The Maps, Sets and Dates
+ * here are never mutated once published, so their reactive twins would only add cost. */
+import { connectionRepository } from '$lib/data/connections';
+import { eventRepository } from '$lib/data/events';
+import { followUpRepository } from '$lib/data/followUps';
+import { settingsRepository } from '$lib/data/settings';
+import {
+	groupQueue,
+	pickWeeklyReconnects,
+	snoozeUntil,
+	toIcs,
+	weekProgress,
+	type GroupedQueue,
+	type IcsEntry,
+	type QueueSectionKey,
+	type SnoozeOption
+} from '$lib/domain/followup';
+import { buildDraft, type Draft, type DraftKind } from '$lib/domain/followup/drafts';
+import type { Connection, FollowUp, KeepInTouchTier, Settings } from '$lib/domain/records';
+import { getLocale } from '$lib/i18n/locale';
+import { m } from '$lib/paraglide/messages';
+import { app } from './app.svelte';
+import * as actions from './queueActions';
+
+/** A long queue shows a page of each section at a time, so 5,000 follow-ups open as fast as 5. */
+export const PAGE_SIZE = 20;
+/** Open when the page opens; the others render nothing until someone opens them. */
+export const OPEN_AT_FIRST: readonly QueueSectionKey[] = ['overdue', 'today', 'thisWeek'];
+
+/** How long the Undo button stays after an action: long enough to notice, short enough to pass. */
+export const UNDO_MS = 8000;
+
+export interface QueueToast {
+	message: string;
+	undo: actions.Undo | null;
+	tone: 'info' | 'danger';
+}
+
+export interface Reconnect {
+	connection: Connection;
+	lastContactedAt: string;
+}
+
+const deviceTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function usableTimeZone(zone: string | undefined): boolean {
+	if (!zone) return false;
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: zone });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+const empty: GroupedQueue<FollowUp> = groupQueue([], new Date(0), 'UTC');
+
+const draftTemplates = {
+	greeting: m.queue_draft_greeting,
+	metAtEvent: m.queue_draft_met_event,
+	met: m.queue_draft_met,
+	note: m.queue_draft_note,
+	body: {
+		thanks: m.queue_draft_body_thanks,
+		value: m.queue_draft_body_value,
+		meet: m.queue_draft_body_meet
+	},
+	subject: {
+		thanks: m.queue_draft_subject_thanks,
+		value: m.queue_draft_subject_value,
+		meet: m.queue_draft_subject_meet
+	},
+	subjectWithEvent: m.queue_draft_subject_event,
+	signoff: m.queue_draft_signoff
+};
+
+/** The follow-up queue: what is due, the weekly goal, and the actions with their undo. */
+export class QueueState {
+	status = $state<'idle' | 'loading' | 'ready' | 'failed'>('idle');
+	followUps = $state.raw<FollowUp[]>([]);
+	connections = $state.raw<Map<string, Connection>>(new Map());
+	eventNames = $state.raw<Map<string, string>>(new Map());
+	settings = $state.raw<Settings | null>(null);
+	timeZone = $state('UTC');
+	/** The saved zone could not be used, so the device's is. */
+	zoneFallback = $state(false);
+	/**
+	 * Whether every connection has been read. The first screen needs only the people it shows,
+	 * so those are read first and the rest (for the weekly goal) right after.
+	 */
+	complete = $state(false);
+	now = $state(new Date());
+	toast = $state<QueueToast | null>(null);
+	/** Follow-ups with an action in flight, so a double tap does not write twice. */
+	busy = $state.raw<ReadonlySet<string>>(new Set());
+
+	/** Follow-ups of people still in the list; one whose connection was deleted is not shown. */
+	grouped = $derived.by(() =>
+		this.status === 'ready'
+			? groupQueue(
+					this.complete
+						? this.followUps.filter((followUp) => this.connections.has(followUp.connectionId))
+						: this.followUps,
+					this.now,
+					this.timeZone
+				)
+			: empty
+	);
+
+	goal = $derived(this.settings?.weeklyGoal ?? 3);
+
+	reconnects = $derived.by((): Reconnect[] => {
+		if (!this.complete || this.goal === 0) return [];
+		const candidates = [...this.connections.values()].map((connection) => ({
+			...connection,
+			name: connection.card.name
+		}));
+		return pickWeeklyReconnects(candidates, this.followUps, this.now, this.goal).flatMap(
+			({ id }) => {
+				const connection = this.connections.get(id);
+				return connection
+					? [{ connection, lastContactedAt: connection.lastContactedAt ?? connection.metAt }]
+					: [];
+			}
+		);
+	});
+
+	/**
+	 * People reconnected with this week: a follow-up done with someone kept in touch with, that is
+	 * a keep-in-touch round, or anyone who has a tier now.
+	 */
+	progress = $derived.by(() => {
+		if (!this.complete) return 0;
+		const reconnects = this.followUps.flatMap((followUp) =>
+			followUp.status === 'done' &&
+			followUp.doneAt &&
+			(followUp.kind === 'keep_in_touch' ||
+				(this.connections.get(followUp.connectionId)?.tier ?? 'none') !== 'none')
+				? [{ connectionId: followUp.connectionId, at: followUp.doneAt }]
+				: []
+		);
+		return weekProgress(reconnects, this.now, this.timeZone);
+	});
+
+	#dateTime = $derived(
+		new Intl.DateTimeFormat(getLocale(), {
+			dateStyle: 'medium',
+			timeStyle: 'short',
+			timeZone: this.timeZone
+		})
+	);
+	#date = $derived(
+		new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeZone: this.timeZone })
+	);
+	#toastTimer: ReturnType<typeof setTimeout> | undefined;
+	#toastId = 0;
+
+	/** Reads the queue: the first screen as soon as it can be drawn, then everyone else. */
+	async load(now = new Date()): Promise<void> {
+		if (this.status === 'idle') this.status = 'loading';
+		try {
+			const db = await app.database();
+			const connections = connectionRepository(db);
+			const [followUps, events, settings] = await Promise.all([
+				followUpRepository(db).list(),
+				eventRepository(db).list(),
+				settingsRepository(db).get()
+			]);
+			this.zoneFallback = settings.timeZone !== undefined && !usableTimeZone(settings.timeZone);
+			this.timeZone = usableTimeZone(settings.timeZone)
+				? (settings.timeZone as string)
+				: deviceTimeZone();
+			this.settings = settings;
+			this.eventNames = new Map(events.items.map((event) => [event.id, event.name]));
+			this.now = now;
+
+			const first = groupQueue(followUps.items, now, this.timeZone)
+				.sections.filter((section) => OPEN_AT_FIRST.includes(section.key))
+				.flatMap((section) => section.items.slice(0, PAGE_SIZE).map((f) => f.connectionId));
+			const shown = await Promise.all([...new Set(first)].map((id) => connections.get(id)));
+			this.connections = new Map(
+				shown.filter((c): c is Connection => c !== null).map((c) => [c.id, c])
+			);
+			this.followUps = followUps.items;
+			this.complete = false;
+			this.status = 'ready';
+
+			const everyone = await connections.list();
+			this.connections = new Map(everyone.items.map((c) => [c.id, c]));
+			this.complete = true;
+		} catch {
+			this.status = 'failed';
+		}
+	}
+
+	formatDateTime(iso: string): string {
+		return this.#dateTime.format(new Date(iso));
+	}
+
+	formatDate(iso: string): string {
+		return this.#date.format(new Date(iso));
+	}
+
+	eventNameOf(connection: Connection): string | undefined {
+		return connection.eventId ? this.eventNames.get(connection.eventId) : undefined;
+	}
+
+	draft(kind: DraftKind, connection: Connection): Draft {
+		return buildDraft(
+			kind,
+			{
+				name: connection.card.name,
+				eventName: this.eventNameOf(connection),
+				note: connection.note,
+				myName: app.profile?.name
+			},
+			draftTemplates
+		);
+	}
+
+	async done(followUp: FollowUp): Promise<void> {
+		const connection = this.connections.get(followUp.connectionId);
+		if (!connection) return;
+		await this.#act(followUp.id, async (db, now) => {
+			const result = await actions.markDone(db, followUp, connection, now, {
+				timeZone: this.timeZone,
+				hour: this.settings?.followUpHour,
+				skipWeekends: this.settings?.followUpSkipWeekends
+			});
+			const name = connection.card.name;
+			return {
+				result,
+				message: result.next
+					? m.queue_toast_done_next({ name, date: this.formatDate(result.next.dueAt) })
+					: m.queue_toast_done({ name })
+			};
+		});
+	}
+
+	/** Throws when a picked date is not after now, so the form can say so; nothing is written. */
+	snoozeTime(option: SnoozeOption): string {
+		return snoozeUntil(option, new Date(), this.timeZone, this.settings?.followUpHour ?? 10);
+	}
+
+	async snooze(followUp: FollowUp, until: string): Promise<void> {
+		await this.#act(followUp.id, async (db, now) => ({
+			result: await actions.snooze(db, followUp, until, now),
+			message: m.queue_toast_snoozed({
+				name: this.#nameOf(followUp),
+				date: this.formatDateTime(until)
+			})
+		}));
+	}
+
+	async skip(followUp: FollowUp): Promise<void> {
+		await this.#act(followUp.id, async (db, now) => ({
+			result: await actions.skip(db, followUp, now),
+			message: m.queue_toast_skipped({ name: this.#nameOf(followUp) })
+		}));
+	}
+
+	async setTier(connection: Connection, tier: KeepInTouchTier): Promise<void> {
+		if (connection.tier === tier) return;
+		await this.#act(connection.id, async (db, now) => ({
+			result: await actions.setTier(db, connection, tier, now),
+			message: m.queue_toast_tier({ name: connection.card.name })
+		}));
+	}
+
+	async planReconnect(connection: Connection): Promise<void> {
+		await this.#act(connection.id, async (db, now) => ({
+			result: await actions.planReconnect(db, connection, now),
+			message: m.queue_toast_planned({ name: connection.card.name })
+		}));
+	}
+
+	async undo(): Promise<void> {
+		const change = this.toast?.undo;
+		if (!change) return;
+		try {
+			const db = await app.database();
+			await actions.undo(db, change);
+			this.#apply(change.followUps, change.connections, change.remove);
+			this.#show({ message: m.queue_undone(), undo: null, tone: 'info' });
+			await app.refresh();
+		} catch {
+			this.#show({ message: m.queue_action_failed(), undo: null, tone: 'danger' });
+		}
+	}
+
+	dismissToast(): void {
+		clearTimeout(this.#toastTimer);
+		this.toast = null;
+	}
+
+	/** Follow-ups still open (pending or snoozed) among those given, or all of them. */
+	openFollowUps(ids?: readonly string[]): FollowUp[] {
+		const wanted = ids && new Set(ids);
+		return this.followUps.filter(
+			(followUp) =>
+				(followUp.status === 'pending' || followUp.status === 'snoozed') &&
+				this.connections.has(followUp.connectionId) &&
+				(!wanted || wanted.has(followUp.id))
+		);
+	}
+
+	/** An .ics calendar for the given follow-ups, or null when there is nothing to put in it. */
+	calendar(followUps: readonly FollowUp[], origin: string): string | null {
+		const entries = followUps.flatMap((followUp): IcsEntry[] => {
+			const connection = this.connections.get(followUp.connectionId);
+			if (!connection) return [];
+			const event = this.eventNameOf(connection);
+			return [
+				{
+					uid: `${followUp.id}@rapport`,
+					summary: m.queue_calendar_summary({ name: connection.card.name }),
+					...(event ? { description: m.queue_calendar_description({ event }) } : {}),
+					url: `${origin}/follow-ups`,
+					start:
+						followUp.status === 'snoozed' && followUp.snoozedUntil
+							? followUp.snoozedUntil
+							: followUp.dueAt
+				}
+			];
+		});
+		return entries.length ? toIcs(entries, new Date().toISOString()) : null;
+	}
+
+	#nameOf(followUp: FollowUp): string {
+		return this.connections.get(followUp.connectionId)?.card.name ?? '';
+	}
+
+	async #act(
+		key: string,
+		run: (
+			db: Awaited<ReturnType<typeof app.database>>,
+			now: Date
+		) => Promise<{ result: actions.ActionResult; message: string }>
+	): Promise<void> {
+		if (this.busy.has(key)) return;
+		this.busy = new Set([...this.busy, key]);
+		try {
+			const db = await app.database();
+			const now = new Date();
+			const { result, message } = await run(db, now);
+			this.now = now;
+			this.#apply(
+				[result.followUp, result.next].filter((f): f is FollowUp => f !== undefined),
+				result.connection ? [result.connection] : [],
+				[]
+			);
+			this.#show({ message, undo: result.undo, tone: 'info' });
+			await app.refresh(now);
+		} catch {
+			this.#show({ message: m.queue_action_failed(), undo: null, tone: 'danger' });
+		} finally {
+			const rest = new Set(this.busy);
+			rest.delete(key);
+			this.busy = rest;
+		}
+	}
+
+	/** Mirrors a committed write in memory, so 5,000 follow-ups are not read again for one change. */
+	#apply(followUps: FollowUp[], connections: Connection[], remove: string[]): void {
+		if (followUps.length || remove.length) {
+			const changed = new Map(followUps.map((followUp) => [followUp.id, followUp]));
+			const gone = new Set(remove);
+			const kept = this.followUps
+				.filter((followUp) => !gone.has(followUp.id))
+				.map((followUp) => {
+					const next = changed.get(followUp.id);
+					changed.delete(followUp.id);
+					return next ?? followUp;
+				});
+			this.followUps = [...kept, ...changed.values()];
+		}
+		if (connections.length) {
+			const next = new Map(this.connections);
+			for (const connection of connections) next.set(connection.id, connection);
+			this.connections = next;
+		}
+	}
+
+	#show(toast: QueueToast): void {
+		clearTimeout(this.#toastTimer);
+		const id = ++this.#toastId;
+		this.toast = toast;
+		// A failure stays until dismissed: it is the one message that must not be missed.
+		if (toast.tone === 'info') {
+			this.#toastTimer = setTimeout(() => {
+				if (this.#toastId === id) this.toast = null;
+			}, UNDO_MS);
+		}
+	}
+}
+
+export const queue = new QueueState();
