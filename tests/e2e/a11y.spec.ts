@@ -30,16 +30,23 @@ interface Route {
 const routes: Route[] = [
 	{ path: '/', heading: 'home_heading' },
 	{ path: '/card', heading: 'card_heading', readySelector: 'form input' },
-	{ path: '/scan', heading: 'scan_heading' },
-	{ path: '/prompts', heading: 'prompts_heading' },
+	{ path: '/scan', heading: 'scan_heading', readySelector: '#scan-start' },
+	{ path: '/prompts', heading: 'prompts_heading', readySelector: '[data-testid="prompt-text"]' },
 	{ path: '/follow-ups', heading: 'follow_ups_heading' },
-	{ path: '/people', heading: 'people_heading' },
+	{ path: '/people', heading: 'people_heading', readySelector: '.empty' },
+	// Not prerendered: served by the SPA fallback; an unknown id shows the "not here" state.
+	{
+		path: '/people/00000000-0000-4000-8000-000000000000',
+		heading: 'people_heading',
+		readySelector: 'a[href="/people"].button'
+	},
 	{
 		path: '/settings',
 		heading: 'settings_heading',
 		readySelector: '[data-testid="storage-usage"]'
 	},
-	{ path: '/c', heading: 'public_card_heading' }
+	{ path: '/c', heading: 'public_card_heading' },
+	{ path: '/events', heading: 'events_heading', readySelector: '#new-event' }
 ];
 
 const variants: { locale: TestLocale; colorScheme: 'light' | 'dark' }[] = [
@@ -123,6 +130,8 @@ describe.for(
 			await page.goto(`${server.url}${path}`);
 			await expect.poll(() => headingText(page), eventually).toBe(t(locale, heading));
 			if (readySelector) await page.locator(readySelector).first().waitFor();
+			// Contrast is judged on the settled page, not mid-way through an entrance animation.
+			await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
 			expect(await htmlLang(page)).toBe(locale);
 
 			expect(await landmarkCounts(page)).toEqual({ main: 1, h1: 1 });

@@ -38,7 +38,7 @@ describe('a new version', () => {
 		const { page } = session;
 		await page.goto(`${server.url}/card`);
 		await waitForServiceWorkerControl(page);
-		const name = page.getByLabel(t('zh-TW', 'card_field_name'));
+		const name = page.getByLabel(t('zh-TW', 'card_field_name'), { exact: true });
 		await name.fill('打到一半的名字');
 
 		await appendFile(join(deployDir, 'sw.js'), '\n// the next release\n');

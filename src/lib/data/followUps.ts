@@ -1,4 +1,9 @@
-import { followUpSchema, isDue, type FollowUp } from '$lib/domain/records';
+import {
+	connectionSchema,
+	followUpSchema,
+	type Connection,
+	type FollowUp
+} from '$lib/domain/records';
 import type { RapportDatabase } from './db';
 import { putAndQueue, validOnly, type Readout } from './records';
 
@@ -6,16 +11,6 @@ export function followUpRepository(db: RapportDatabase) {
 	return {
 		async list(): Promise<Readout<FollowUp>> {
 			return validOnly(followUpSchema, await db.getAllFromIndex('followUps', 'byDueAt'));
-		},
-		/** Reads only what is already due, through the due-date index, so home stays fast. */
-		async countDue(now: Date): Promise<number> {
-			const raws = await db.getAllFromIndex(
-				'followUps',
-				'byDueAt',
-				IDBKeyRange.upperBound(now.toISOString())
-			);
-			return validOnly(followUpSchema, raws).items.filter((followUp) => isDue(followUp, now))
-				.length;
 		},
 		async listForConnection(connectionId: string): Promise<FollowUp[]> {
 			const raws = await db.getAllFromIndex('followUps', 'byConnection', connectionId);
@@ -27,4 +22,39 @@ export function followUpRepository(db: RapportDatabase) {
 			return valid;
 		}
 	};
+}
+
+export interface QueueChange {
+	followUps?: FollowUp[];
+	connections?: Connection[];
+	removeFollowUps?: string[];
+}
+
+/**
+ * One queue action as a unit: follow-ups and connections written, follow-ups removed, each with
+ * its outbox entry, in one transaction. Undo relies on this: it puts back exactly the records an
+ * action replaced and removes the follow-up it created, or changes nothing. Outside the
+ * repository object so the shell, which only counts what is due, does not carry it.
+ */
+export async function applyQueueChange(db: RapportDatabase, change: QueueChange): Promise<void> {
+	const followUps = (change.followUps ?? []).map((record) => followUpSchema.parse(record));
+	const connections = (change.connections ?? []).map((record) => connectionSchema.parse(record));
+	const tx = db.transaction(['followUps', 'connections', 'outbox'], 'readwrite');
+	const queuedAt = new Date().toISOString();
+	const outbox = tx.objectStore('outbox');
+	await Promise.all([
+		...followUps.flatMap((record) => [
+			tx.objectStore('followUps').put(record),
+			outbox.add({ aggregate: 'followUps', recordId: record.id, op: 'upsert', queuedAt })
+		]),
+		...connections.flatMap((record) => [
+			tx.objectStore('connections').put(record),
+			outbox.add({ aggregate: 'connections', recordId: record.id, op: 'upsert', queuedAt })
+		]),
+		...(change.removeFollowUps ?? []).flatMap((id) => [
+			tx.objectStore('followUps').delete(id),
+			outbox.add({ aggregate: 'followUps', recordId: id, op: 'delete', queuedAt })
+		]),
+		tx.done
+	]);
 }

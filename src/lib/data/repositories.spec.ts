@@ -82,16 +82,6 @@ describe('events and connections', () => {
 });
 
 describe('follow-ups', () => {
-	it('count only what is due and still open', async () => {
-		const followUps = followUpRepository(db);
-		const now = new Date('2026-11-21T03:00:00Z');
-		await followUps.save(aFollowUp({ dueAt: at('2026-11-21T02:00:00Z') }));
-		await followUps.save(aFollowUp({ dueAt: at('2026-11-20T02:00:00Z'), status: 'snoozed' }));
-		await followUps.save(aFollowUp({ dueAt: at('2026-11-20T02:00:00Z'), status: 'done' }));
-		await followUps.save(aFollowUp({ dueAt: at('2026-11-22T02:00:00Z') }));
-		expect(await followUps.countDue(now)).toBe(2);
-	});
-
 	it('list in due order', async () => {
 		const followUps = followUpRepository(db);
 		const later = await followUps.save(aFollowUp({ dueAt: at('2026-11-25T02:00:00Z') }));

@@ -131,10 +131,4 @@ export const promptStateSchema = z.object({
 });
 export type PromptState = z.infer<typeof promptStateSchema>;
 
-/** A follow-up asks for attention once it is due (or its snooze ran out), until done or skipped. */
-export function isDue(followUp: FollowUp, now: Date): boolean {
-	if (followUp.status === 'done' || followUp.status === 'skipped') return false;
-	const at =
-		followUp.status === 'snoozed' ? (followUp.snoozedUntil ?? followUp.dueAt) : followUp.dueAt;
-	return Date.parse(at) <= now.getTime();
-}
+export { isDue } from './due';

@@ -1,16 +1,25 @@
-import { connectionRepository } from '$lib/data/connections';
 import {
 	openRapportDatabase,
 	StorageUnavailableError,
 	type RapportDatabase,
 	type StorageFailure
 } from '$lib/data/db';
-import { eventRepository } from '$lib/data/events';
-import { followUpRepository } from '$lib/data/followUps';
 import { requestPersistence, storageReport, type StorageReport } from '$lib/data/persistence';
-import { profileRepository } from '$lib/data/profile';
-import { settingsRepository } from '$lib/data/settings';
+import { readShellSummary, type ShellSummary } from '$lib/data/shell';
 import type { EventRecord, Profile } from '$lib/domain/records';
+
+// The repositories validate with the record schemas; the shell (home, layout) needs none of that,
+// so they are loaded only once a screen asks for the database or something is saved.
+const repositories = () =>
+	Promise.all([
+		import('$lib/data/profile'),
+		import('$lib/data/settings'),
+		import('$lib/data/events')
+	]).then(([profile, settings, events]) => ({
+		profiles: profile.profileRepository,
+		settings: settings.settingsRepository,
+		events: events.eventRepository
+	}));
 
 export type StorageState =
 	| { status: 'opening' }
@@ -19,74 +28,103 @@ export type StorageState =
 	/** Another tab runs a different version of the schema; we stepped aside for it. */
 	| { status: 'blocked' };
 
-/** What every screen shares: the local database, my card, the current event, the due count. */
+/**
+ * What every screen shares: the local database, my card, the current event, the due count.
+ * Kept to cheap reads: it refreshes after every change, so it must not grow with the number of
+ * people (their screens read and validate their own records).
+ *
+ * Two layers: `summary` and `dueCount` are read on every visit for the shell; `profile` and
+ * `currentEvent` are validated records, loaded when a screen calls `database()`.
+ */
 class AppState {
 	storage = $state<StorageState>({ status: 'opening' });
+	summary = $state<ShellSummary>({ event: null, dueCount: 0 });
+	dueCount = $derived(this.summary.dueCount);
 	profile = $state<Profile | null>(null);
 	currentEvent = $state<EventRecord | null>(null);
-	dueCount = $state(0);
-	connectionCount = $state(0);
 	/** Stored records that failed validation: hidden, kept, and reported. */
 	unreadable = $state(0);
 
 	#db: RapportDatabase | null = null;
+	#opening: Promise<void> | null = null;
 	#starting: Promise<void> | null = null;
+	#records: Promise<void> | null = null;
 
+	/** Opens the database and loads what every screen shows; safe to call again. */
 	start(): Promise<void> {
-		this.#starting ??= this.#open();
-		return this.#starting;
-	}
-
-	async #open(): Promise<void> {
-		try {
-			this.#db = await openRapportDatabase({
-				onBlocked: () => (this.storage = { status: 'blocked' }),
-				onVersionChange: () => {
-					this.#db = null;
-					this.storage = { status: 'blocked' };
-				}
-			});
+		this.#starting ??= this.#open().then(async () => {
+			if (!this.#db) return;
 			// Load before announcing "ready", so screens mount with the stored data already there.
 			await this.refresh();
 			this.storage = { status: 'ready' };
-		} catch (error) {
-			this.storage = {
-				status: 'unavailable',
-				reason: error instanceof StorageUnavailableError ? error.reason : 'unknown'
-			};
-		}
+		});
+		return this.#starting;
+	}
+
+	#open(): Promise<void> {
+		this.#opening ??= openRapportDatabase({
+			onBlocked: () => (this.storage = { status: 'blocked' }),
+			onVersionChange: () => {
+				this.#db = null;
+				this.storage = { status: 'blocked' };
+			}
+		}).then(
+			(db) => {
+				this.#db = db;
+			},
+			(error: unknown) => {
+				this.storage = {
+					status: 'unavailable',
+					reason: error instanceof StorageUnavailableError ? error.reason : 'unknown'
+				};
+			}
+		);
+		return this.#opening;
 	}
 
 	/**
-	 * The open database for feature modules (people, prompts, queue), once it is ready. Throws
+	 * The open database for feature modules (people, prompts, queue), once the shell's own cheap
+	 * reads are done, so a screen can rely on `profile` and `currentEvent`. Throws
 	 * StorageUnavailableError when this device cannot save, so callers say why instead of hanging.
 	 */
+	/** Loads the validated records (`profile`, `currentEvent`) if this device can store any. */
+	async load(): Promise<void> {
+		await this.start();
+		if (this.#db) await this.database();
+	}
+
 	async database(): Promise<RapportDatabase> {
 		await this.start();
-		return this.#requireDb();
+		const db = this.#requireDb();
+		this.#records ??= this.#loadRecords(db);
+		await this.#records;
+		return db;
+	}
+
+	async #loadRecords(db: RapportDatabase): Promise<void> {
+		const { profiles, settings, events } = await repositories();
+		const [profile, current] = await Promise.all([profiles(db).get(), settings(db).get()]);
+		this.profile = profile.profile;
+		this.unreadable = profile.unreadable ? 1 : 0;
+		this.currentEvent = current.currentEventId
+			? await events(db).get(current.currentEventId)
+			: null;
 	}
 
 	async refresh(now = new Date()): Promise<void> {
 		const db = this.#db;
 		if (!db) return;
-		const [profile, settings, connections, dueCount] = await Promise.all([
-			profileRepository(db).get(),
-			settingsRepository(db).get(),
-			connectionRepository(db).list(),
-			followUpRepository(db).countDue(now)
-		]);
-		this.profile = profile.profile;
-		this.currentEvent = settings.currentEventId
-			? await eventRepository(db).get(settings.currentEventId)
-			: null;
-		this.connectionCount = connections.items.length;
-		this.dueCount = dueCount;
-		this.unreadable = (profile.unreadable ? 1 : 0) + connections.unreadable;
+		this.summary = await readShellSummary(db, now);
+		if (this.#records) {
+			this.#records = this.#loadRecords(db);
+			await this.#records;
+		}
 	}
 
 	async saveProfile(input: Omit<Profile, 'updatedAt'>): Promise<Profile> {
 		const db = this.#requireDb();
-		this.profile = await profileRepository(db).save({
+		const { profiles } = await repositories();
+		this.profile = await profiles(db).save({
 			...input,
 			updatedAt: new Date().toISOString()
 		});
@@ -100,7 +138,7 @@ class AppState {
 
 	/** The first save is the moment the data becomes worth keeping, so we ask then, once. */
 	async afterSave(db: RapportDatabase): Promise<void> {
-		const settings = settingsRepository(db);
+		const settings = (await repositories()).settings(db);
 		if ((await settings.get()).persistenceRequestedAt) return;
 		await requestPersistence();
 		await settings.update({ persistenceRequestedAt: new Date().toISOString() });

@@ -66,7 +66,7 @@ describe('keepConnection', () => {
 		]);
 		expect(followUps[0]?.dueAt).toBe('2026-11-27T02:00:00.000Z');
 		expect((await promptStateRepository(db).get()).worked).toBeUndefined();
-		expect(app.connectionCount).toBe(1);
+		expect((await connectionRepository(db).list()).items).toHaveLength(1);
 	});
 
 	it('updates the same person met again at the same event, scheduling nothing new', async () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { channelFromUrl, LINE_ID, profileFromUrl, URL_MAX } from './profileUrls';
 import { cleanText, isCleanText, tidyUrl } from './text';
 
@@ -115,34 +115,40 @@ export function normalizeCard(card: Card): Card {
 	};
 }
 
-const cleanField = (max: number) => z.string().refine((value) => isCleanText(value, max));
+const cleanField = (max: number) => z.string().check(z.refine((value) => isCleanText(value, max)));
 
 // Error messages are codes (`invalid_email`, …) that the UI translates.
 export const channelSchema = z
 	.object({
 		kind: z.enum(channelKinds),
-		value: z.string().max(URL_MAX),
-		label: cleanField(LABEL_MAX).optional()
+		value: z.string().check(z.maxLength(URL_MAX)),
+		label: z.optional(cleanField(LABEL_MAX))
 	})
-	.superRefine((channel, context) => {
-		const normal = normalizeChannel(channel);
-		if (normal === null || normal.kind !== channel.kind || normal.value !== channel.value) {
-			context.addIssue({ code: 'custom', path: ['value'], message: `invalid_${channel.kind}` });
-		}
-	});
+	.check(
+		z.superRefine((channel, context) => {
+			const normal = normalizeChannel(channel);
+			if (normal === null || normal.kind !== channel.kind || normal.value !== channel.value) {
+				context.addIssue({ code: 'custom', path: ['value'], message: `invalid_${channel.kind}` });
+			}
+		})
+	);
 
-export const cardSchema: z.ZodType<Card> = z
+export const cardSchema: z.ZodMiniType<Card> = z
 	.object({
-		name: z.string().refine((name) => name === '' || isCleanText(name, CARD_TEXT_MAX.name)),
-		altName: cleanField(CARD_TEXT_MAX.altName).optional(),
-		title: cleanField(CARD_TEXT_MAX.title).optional(),
-		company: cleanField(CARD_TEXT_MAX.company).optional(),
-		channels: z.array(channelSchema).max(CHANNELS_MAX)
+		name: z
+			.string()
+			.check(z.refine((name) => name === '' || isCleanText(name, CARD_TEXT_MAX.name))),
+		altName: z.optional(cleanField(CARD_TEXT_MAX.altName)),
+		title: z.optional(cleanField(CARD_TEXT_MAX.title)),
+		company: z.optional(cleanField(CARD_TEXT_MAX.company)),
+		channels: z.array(channelSchema).check(z.maxLength(CHANNELS_MAX))
 	})
-	.refine((card) => card.name !== '' || card.channels.length > 0, {
-		path: ['name'],
-		error: 'empty_card'
-	});
+	.check(
+		z.refine((card) => card.name !== '' || card.channels.length > 0, {
+			path: ['name'],
+			error: 'empty_card'
+		})
+	);
 
 /** Longer scans are refused before any parsing: no card needs more, and it bounds the work. */
 export const SCAN_TEXT_MAX = 4096;

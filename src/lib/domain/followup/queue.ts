@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { keepInTouchTiers, type FollowUp, type KeepInTouchTier } from '../records';
 import {
 	addDays,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The follow-up scheduling rule. Its SQL twin, `public.follow_up_due_at`, must give the same

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { depths, type Depth, type Opener, type Prompt, type PromptContext } from './schema';
 
 // Pure deck logic for the prompt cards: filtering, event ordering, a shuffle that can be saved and
@@ -71,16 +71,18 @@ export const shuffleStateSchema = z
 	.strictObject({
 		ids: z.array(z.string()),
 		order: z.array(z.string()),
-		position: z.int().min(0),
-		rng: z.int().min(0).max(0xffffffff),
-		cycle: z.int().min(0)
+		position: z.int().check(z.minimum(0)),
+		rng: z.int().check(z.minimum(0), z.maximum(0xffffffff)),
+		cycle: z.int().check(z.minimum(0))
 	})
-	.refine(
-		(state) =>
-			state.position <= state.order.length &&
-			state.order.length === state.ids.length &&
-			sameMembers(state.order, state.ids),
-		'order is a permutation of ids'
+	.check(
+		z.refine(
+			(state) =>
+				state.position <= state.order.length &&
+				state.order.length === state.ids.length &&
+				sameMembers(state.order, state.ids),
+			'order is a permutation of ids'
+		)
 	);
 export type ShuffleState = z.infer<typeof shuffleStateSchema>;
 

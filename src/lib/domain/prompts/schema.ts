@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { eventContexts } from '../records';
 
 // The shape of one language's deck (content/<locale>.json). The content files are data written by
@@ -8,18 +8,22 @@ import { eventContexts } from '../records';
 export const depths = ['warm-up', 'connect', 'reflect'] as const;
 export const promptContexts = eventContexts;
 
-const id = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'ids are lowercase-kebab-case');
-const text = z
-	.string()
-	.min(1)
-	.refine((value) => value === value.trim() && !/\s{2}/.test(value), 'no stray whitespace');
+const id = z.string().check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'ids are lowercase-kebab-case'));
+/** Non-empty text with no stray whitespace, plus any rule a particular field adds. */
+const textWith = (...rules: z.core.$ZodCheck<string>[]) =>
+	z.string().check(
+		z.minLength(1),
+		z.refine((value) => value === value.trim() && !/\s{2}/.test(value), 'no stray whitespace'),
+		...rules
+	);
+const text = textWith();
 
-const contexts = z
-	.array(z.enum(promptContexts))
-	.min(1)
-	.refine((list) => new Set(list).size === list.length, 'contexts are listed once')
+const contexts = z.array(z.enum(promptContexts)).check(
+	z.minLength(1),
+	z.refine((list) => new Set(list).size === list.length, 'contexts are listed once'),
 	// `any` already matches every context, so it is never combined with specific ones.
-	.refine((list) => !list.includes('any') || list.length === 1, '`any` stands alone');
+	z.refine((list) => !list.includes('any') || list.length === 1, '`any` stands alone')
+);
 
 export const promptSchema = z.strictObject({
 	id,
@@ -28,8 +32,8 @@ export const promptSchema = z.strictObject({
 	contexts
 });
 
-export const topicTemplateSchema = promptSchema.extend({
-	text: text.refine((value) => value.includes('{topic}'), 'a template has a {topic} slot')
+export const topicTemplateSchema = z.extend(promptSchema, {
+	text: textWith(z.refine((value) => value.includes('{topic}'), 'a template has a {topic} slot'))
 });
 
 export const lineSchema = z.strictObject({ id, text });
@@ -39,9 +43,11 @@ type Slot = (typeof slots)[number];
 
 /** A template that uses exactly the given slots (so no variant asks for a field it cannot have). */
 const template = (...required: Slot[]) =>
-	text.refine(
-		(value) => slots.every((slot) => value.includes(`{${slot}}`) === required.includes(slot)),
-		`uses exactly the slots ${required.map((slot) => `{${slot}}`).join(', ')}`
+	textWith(
+		z.refine(
+			(value) => slots.every((slot) => value.includes(`{${slot}}`) === required.includes(slot)),
+			`uses exactly the slots ${required.map((slot) => `{${slot}}`).join(', ')}`
+		)
 	);
 
 export const openerSchema = z.strictObject({
@@ -56,8 +62,8 @@ export const openerSchema = z.strictObject({
 const uniqueIds = <T extends { id: string }>(list: T[]) =>
 	new Set(list.map((item) => item.id)).size === list.length;
 
-const list = <T extends z.ZodType<{ id: string }>>(item: T) =>
-	z.array(item).min(1).refine(uniqueIds, 'ids are unique within a list');
+const list = <T extends z.ZodMiniType<{ id: string }>>(item: T) =>
+	z.array(item).check(z.minLength(1), z.refine(uniqueIds, 'ids are unique within a list'));
 
 export const deckContentSchema = z.strictObject({
 	prompts: list(promptSchema),
