@@ -3,7 +3,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { encodeCardUrl, type Card } from '$lib/domain/card';
-import { startAppServer, t, type AppServer } from '../support/browser';
+import { startAppServer, t, waitForHydration, type AppServer } from '../support/browser';
 import { blankPng, launchWithFakeCamera, qrPng, type FakeCameraSession } from '../support/camera';
 import { currentEvent, seed } from '../support/people';
 
@@ -98,6 +98,7 @@ describe('scan from a photo', () => {
 		const { page } = session;
 		const wifi = 'WIFI:T:WPA;S:Venue Guest;P:<b>welcome</b>;;';
 		await page.goto(`${server.url}/scan`);
+		await waitForHydration(page);
 		await page.locator('#scan-photo-input').setInputFiles({
 			name: 'wifi.png',
 			mimeType: 'image/png',
@@ -112,6 +113,7 @@ describe('scan from a photo', () => {
 	test('a picture without a QR says so and the camera button stays', async () => {
 		const { page } = session;
 		await page.goto(`${server.url}/scan`);
+		await waitForHydration(page);
 		await page.locator('#scan-photo-input').setInputFiles({
 			name: 'blank.png',
 			mimeType: 'image/png',

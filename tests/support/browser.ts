@@ -234,3 +234,8 @@ export function t(locale: TestLocale, key: MessageKey, params: Params = {}): str
 		name in params ? String(params[name]) : whole
 	);
 }
+
+/** Resolves once the prerendered page is hydrated, so its controls have their handlers. */
+export async function waitForHydration(page: Page): Promise<void> {
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}
