@@ -1,5 +1,5 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../tests/support/database';
 import vectors from './follow_up_vectors.json' with { type: 'json' };
 
 // The SQL twin of the follow-up rule against the same vectors as the TypeScript rule
@@ -19,21 +19,7 @@ interface Vector {
 	error?: boolean;
 }
 
-const connectionString = process.env.RAPPORT_TEST_DATABASE_URL;
-const client = new pg.Client({ connectionString });
-
-beforeAll(async () => {
-	if (!connectionString) {
-		throw new Error(
-			'RAPPORT_TEST_DATABASE_URL is not set: run these tests with `npm run test:db`.'
-		);
-	}
-	await client.connect();
-});
-
-afterAll(async () => {
-	await client.end();
-});
+const client = useTestDatabase();
 
 function dueAt({ input }: Vector): Promise<string> {
 	return client

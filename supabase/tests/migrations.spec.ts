@@ -1,24 +1,10 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../tests/support/database';
 
 // Runs against the throwaway cluster that `npm run test:db` starts and migrates. Every test works
 // inside its own transaction, rolled back at the end, so tests cannot see each other's rows.
 
-const connectionString = process.env.RAPPORT_TEST_DATABASE_URL;
-const client = new pg.Client({ connectionString });
-
-beforeAll(async () => {
-	if (!connectionString) {
-		throw new Error(
-			'RAPPORT_TEST_DATABASE_URL is not set: run these tests with `npm run test:db`, which starts a database.'
-		);
-	}
-	await client.connect();
-});
-
-afterAll(async () => {
-	await client.end();
-});
+const client = useTestDatabase();
 
 async function inRolledBackTransaction(work: () => Promise<void>): Promise<void> {
 	await client.query('begin');
