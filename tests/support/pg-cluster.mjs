@@ -2,10 +2,19 @@
 // in a temp folder, on a free port, removed again by stop(). See DESIGN.md, "Testing Supabase
 // without Docker".
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+	appendFileSync,
+	chownSync,
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const PG_SHARE = '/usr/share/postgresql/15';
@@ -187,4 +196,26 @@ export function psql(connectionString, args) {
  */
 export function applySql(connectionString, file) {
 	psql(connectionString, ['--single-transaction', '-f', file]);
+}
+
+/**
+ * What a Supabase project looks like after `supabase db push`: the test-only bootstrap that
+ * stands in for the platform, then every migration in file-name order.
+ * @param {string} connectionString
+ * @param {(file: string) => void} [onFile] told each file before it is applied
+ */
+export function applySupabaseSchema(connectionString, onFile = () => {}) {
+	const supportDir = dirname(fileURLToPath(import.meta.url));
+	const migrationsDir = join(supportDir, '..', '..', 'supabase', 'migrations');
+	const files = [
+		join(supportDir, 'supabase-bootstrap.sql'),
+		...readdirSync(migrationsDir)
+			.filter((name) => name.endsWith('.sql'))
+			.sort()
+			.map((name) => join(migrationsDir, name))
+	];
+	for (const file of files) {
+		onFile(file);
+		applySql(connectionString, file);
+	}
 }

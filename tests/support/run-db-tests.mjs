@@ -5,10 +5,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applySql, psql, startCluster } from './pg-cluster.mjs';
+import { applySupabaseSchema, psql, startCluster } from './pg-cluster.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const migrations = join(root, 'supabase', 'migrations');
 const tests = join(root, 'supabase', 'tests');
 const PG_PROVE = '/usr/bin/pg_prove';
 
@@ -82,15 +81,9 @@ async function main() {
 	const { connectionString, host, port } = cluster;
 	console.log(`Listening on 127.0.0.1:${port}, socket and data in ${host}`);
 
-	step('Applying the Supabase bootstrap (test-only) and pgTAP');
-	applySql(connectionString, join(root, 'tests', 'support', 'supabase-bootstrap.sql'));
+	step('Applying the Supabase bootstrap (test-only), the migrations and pgTAP');
+	applySupabaseSchema(connectionString, (file) => console.log(relative(root, file)));
 	psql(connectionString, ['-c', 'create extension pgtap with schema extensions']);
-
-	step('Applying migrations');
-	for (const file of sqlFiles(migrations)) {
-		console.log(relative(root, file));
-		applySql(connectionString, file);
-	}
 
 	step('pgTAP (pg_prove)');
 	const pgTapPassed = await runStep(PG_PROVE, [
