@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 import { pwaOptions } from './pwa.config.ts';
 
 export default defineConfig({
+	// PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY switch sync on at build time (read through
+	// import.meta.env, so a build without them still compiles and explains how to enable sync).
+	envPrefix: ['VITE_', 'PUBLIC_'],
 	plugins: [
 		paraglideVitePlugin({
 			project: './project.inlang',
