@@ -11,13 +11,35 @@ export const DB_NAME = 'rapport';
 /** A record as it sits on disk: validated by the repositories on the way out, never trusted. */
 export type Stored = Record<string, unknown>;
 
-export interface OutboxEntry {
+/** The stores whose records sync; an outbox entry names one of them and a record's key. */
+export type RecordAggregate = 'profile' | 'events' | 'connections' | 'followUps';
+
+export interface RecordOutboxEntry {
 	seq?: number;
-	aggregate: 'profile' | 'events' | 'connections' | 'followUps';
+	aggregate: RecordAggregate;
 	recordId: string;
 	op: 'upsert' | 'delete';
 	queuedAt: string;
 }
+
+/** A card to send back through someone's exchange token, kept until the server has it. */
+export interface ExchangePayload {
+	token: string;
+	card: Record<string, unknown>;
+}
+
+/** An accept_exchange call made while offline (or failed), waiting to be retried. */
+export interface ExchangeOutboxEntry {
+	seq?: number;
+	aggregate: 'exchange';
+	/** A random id of its own, so the entry can be named in the list of refused changes. */
+	recordId: string;
+	op: 'upsert';
+	queuedAt: string;
+	payload: ExchangePayload;
+}
+
+export type OutboxEntry = RecordOutboxEntry | ExchangeOutboxEntry;
 
 export interface RapportSchema extends DBSchema {
 	profile: { key: string; value: Stored };
@@ -32,7 +54,7 @@ export interface RapportSchema extends DBSchema {
 		value: Stored;
 		indexes: { byDueAt: string; byConnection: string; byCycle: [string, string, number] };
 	};
-	outbox: { key: number; value: OutboxEntry };
+	outbox: { key: number; value: OutboxEntry; indexes: { byRecord: [string, string] } };
 	promptState: { key: string; value: Stored };
 	settings: { key: string; value: unknown };
 }
@@ -69,6 +91,10 @@ const upgradeSteps: ((db: RapportDatabase, tx: UpgradeTransaction) => void)[] = 
 		tx.objectStore('connections').createIndex('byEvent', 'eventId');
 		db.createObjectStore('promptState');
 		db.createObjectStore('settings');
+	},
+	// 3: sync finds the outbox entries of one record when a pull gives a follow-up the server's id.
+	(_db, tx) => {
+		tx.objectStore('outbox').createIndex('byRecord', ['aggregate', 'recordId']);
 	}
 ];
 

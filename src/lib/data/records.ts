@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { OutboxEntry, RapportDatabase, Stored } from './db';
+import type { OutboxEntry, RapportDatabase, RecordAggregate, Stored } from './db';
 
 /** A read that kept what it could: records that fail validation are counted, not thrown. */
 export interface Readout<T> {
@@ -21,7 +21,7 @@ export function validOnly<S extends z.ZodMiniType>(
 	return { items, unreadable };
 }
 
-type SyncedStore = OutboxEntry['aggregate'];
+type SyncedStore = RecordAggregate;
 
 export interface QueuedWrite {
 	store: SyncedStore;
