@@ -136,8 +136,12 @@ class AppState {
 		return storageReport();
 	}
 
+	/** Set by sync while it runs (so a save is pushed soon after); the shell never loads sync. */
+	onSaved: (() => void) | null = null;
+
 	/** The first save is the moment the data becomes worth keeping, so we ask then, once. */
 	async afterSave(db: RapportDatabase): Promise<void> {
+		this.onSaved?.();
 		const settings = (await repositories()).settings(db);
 		if ((await settings.get()).persistenceRequestedAt) return;
 		await requestPersistence();

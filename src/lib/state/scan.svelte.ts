@@ -1,9 +1,12 @@
 import type { Html5Qrcode } from 'html5-qrcode';
 import { promptStateRepository } from '$lib/data/promptState';
 import { parseScan, type Card, type ScanFailure } from '$lib/domain/card';
+import { splitExchangeToken } from '$lib/domain/card/exchange';
 import { app } from './app.svelte';
 import { keepConnection } from './keepConnection';
 import { parseTags } from './people.svelte';
+import type { ExchangeProgress } from './sync.svelte';
+import { syncSwitch } from './syncSwitch.svelte';
 
 // The scanner page's state. html5-qrcode (≈ 100 KB gz) is imported the moment the camera or a
 // photo is asked for, never before, so not even this page's first paint waits for it.
@@ -82,11 +85,14 @@ export class ScanSession {
 	saving = $state(false);
 	saveFailed = $state(false);
 	saved = $state<Saved | null>(null);
+	/** My card on its way back to them, when their QR carried an exchange token. */
+	exchange = $state<ExchangeProgress | null>(null);
 
 	#viewfinderId: string;
 	#photoId: string;
 	#scanner: Html5Qrcode | null = null;
 	#library: Promise<Library> | null = null;
+	#exchangeToken: string | null = null;
 	/** Bumped on every stop, so a start that finishes after it knows it is no longer wanted. */
 	#generation = 0;
 
@@ -234,6 +240,9 @@ export class ScanSession {
 		const result = parseScan(text);
 		this.saved = null;
 		this.saveFailed = false;
+		this.exchange = null;
+		this.#exchangeToken =
+			result.ok && result.format === 'rapport' ? splitExchangeToken(text).token : null;
 		this.decoded = result.ok
 			? { ok: true, text, card: result.card }
 			: { ok: false, text, reason: result.reason };
@@ -273,8 +282,20 @@ export class ScanSession {
 			this.decoded = null;
 		} catch {
 			this.saveFailed = true;
+			this.saving = false;
+			return;
 		}
 		this.saving = false;
+		const token = this.#exchangeToken;
+		this.#exchangeToken = null;
+		const saved = this.saved;
+		if (token && syncSwitch.on) {
+			// Sync's code loads only when there is a card to send back.
+			this.exchange = { status: 'sending' };
+			const { sync } = await import('./sync.svelte');
+			const outcome = await sync.acceptScannedExchange(token);
+			if (this.saved === saved) this.exchange = outcome;
+		}
 	}
 
 	/** Back to the camera for the next person; keeps nothing of the last one on screen. */
@@ -282,6 +303,8 @@ export class ScanSession {
 		this.decoded = null;
 		this.saved = null;
 		this.saveFailed = false;
+		this.exchange = null;
+		this.#exchangeToken = null;
 		this.note = '';
 		this.tags = '';
 		this.promptText = undefined;

@@ -12,6 +12,7 @@ import {
 	type ChannelKind,
 	type ScanResult
 } from './card';
+import { splitExchangeToken } from './exchange';
 import { URL_MAX } from './profileUrls';
 
 /*
@@ -335,9 +336,12 @@ export function encodeCardUrl(card: Card, origin: string): string {
 	return `${origin.replace(/\/+$/, '')}/c#${encodePayload(valid)}`;
 }
 
-/** The card in the fragment of a `/c` link (with or without its `#`). Never throws. */
+/**
+ * The card in the fragment of a `/c` link (with or without its `#`, with or without an exchange
+ * token after it). Never throws.
+ */
 export function decodeCardFragment(fragment: string): ScanResult {
-	const payload = fragment.startsWith('#') ? fragment.slice(1) : fragment;
+	const payload = splitExchangeToken(fragment.startsWith('#') ? fragment.slice(1) : fragment).card;
 	if (payload === '') return { ok: false, reason: 'empty' };
 	if (payload.length > SCAN_TEXT_MAX) return { ok: false, reason: 'too_long' };
 	if (!payload.startsWith(VERSION)) {

@@ -1,0 +1,489 @@
+import { supabaseConfig } from '$lib/data/sync/config';
+import type { SyncEngine, SyncStatus } from '$lib/data/sync/engine';
+import {
+	ServerRefusal,
+	TransportFailure,
+	type Account,
+	type ExchangeToken,
+	type SyncTransport
+} from '$lib/data/sync/transport';
+import { app } from './app.svelte';
+import { syncSwitch } from './syncSwitch.svelte';
+
+// "Back up & sync": the account, the engine's status for Settings, and the one-scan exchange.
+// Loaded only by screens that show sync (Settings, My card, the scanner once it has a token) and
+// by the shell once sync is on; supabase-js and the engine are imported only when sync starts.
+
+export type SyncOutcome = { ok: true } | { ok: false; code: string };
+
+/** What became of my card after I kept someone from a QR that carried an exchange token. */
+export type ExchangeOutcome =
+	| { status: 'sent' }
+	/** Offline, or the network failed: in the outbox, sent on the next sync. */
+	| { status: 'queued' }
+	/** I have no card of my own yet, so there is nothing to send back. */
+	| { status: 'no_card' }
+	| { status: 'refused'; code: string };
+
+/** The same, with the moment before the answer, for the screens that show it. */
+export type ExchangeProgress = { status: 'sending' } | ExchangeOutcome;
+
+export interface ExchangeArrival {
+	id: number;
+	name: string;
+}
+
+export interface ExchangeTokenFor extends ExchangeToken {
+	/** The event the token was asked for (the server may have given one for no event instead). */
+	requestedFor: string | null;
+}
+
+/** Everything sync needs from outside, so the specs can run it against fakes. */
+export interface SyncDependencies {
+	configured: boolean;
+	loadTransport(): Promise<SyncTransport | null>;
+	/** The engine, already syncing on the device's triggers (back online, visible again). */
+	startEngine(transport: SyncTransport): Promise<{ engine: SyncEngine; unwatch: () => void }>;
+	/** My saved card with the shared fields only, as the card page sends it back; or null. */
+	myCard(): Promise<Record<string, unknown> | null>;
+	/** A pull changed what is stored: the shell reads its counts and records again. */
+	storedDataChanged(): Promise<void>;
+	/** Registers what to do after every local save (null: nothing). */
+	onLocalSave(hook: (() => void) | null): void;
+	preference: { read(): boolean; set(on: boolean): void };
+	isOnline(): boolean;
+}
+
+/** How long opening the QR waits for a token before it shows the card alone. */
+export const TOKEN_WAIT_MS = 800;
+/** A token this close to expiring is replaced, so a QR on screen never shows a dead one. */
+export const TOKEN_RENEW_MARGIN_MS = 5 * 60_000;
+/** Offline at renewal time: try again after this. */
+export const TOKEN_RETRY_MS = 60_000;
+// setTimeout misbehaves past 2^31 ms; a token for an event next month is checked hourly instead.
+const LONGEST_TIMER_MS = 60 * 60_000;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const OTP = /^\d{6,10}$/;
+
+/** The message key suffix for a failure: a server code, `network`, or `unknown`. */
+export function failureCode(error: unknown): string {
+	if (error instanceof ServerRefusal) return error.code;
+	if (error instanceof TransportFailure) return 'network';
+	return 'unknown';
+}
+
+const ok: SyncOutcome = { ok: true };
+const failed = (code: string): SyncOutcome => ({ ok: false, code });
+
+export class SyncState {
+	/** Built with PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY: sync can be turned on. */
+	readonly configured: boolean;
+	enabled = $state(false);
+	account = $state<Account | null>(null);
+	/** The engine's status while it runs. */
+	status = $state<SyncStatus | null>(null);
+	/** Sync was on, but the saved session was gone: this device is no longer signed in. */
+	sessionLost = $state(false);
+	/** Sync is on but could not start here (no local storage, the code failed to load). */
+	startFailure = $state<string | null>(null);
+	exchangeToken = $state<ExchangeTokenFor | null>(null);
+	/** "{name} scanned your card and sent theirs", until dismissed. */
+	arrivals = $state<ExchangeArrival[]>([]);
+
+	#deps: SyncDependencies;
+	#transport: Promise<SyncTransport | null> | null = null;
+	#engine: SyncEngine | null = null;
+	#running: Promise<void> | null = null;
+	#starting: Promise<void> | null = null;
+	#teardown: (() => void)[] = [];
+	#lastSyncedAt: string | null = null;
+	#arrivalCount = 0;
+	/** The event a token is kept fresh for while my QR is open; undefined when it is closed. */
+	#tokenWanted: { eventId: string | null } | undefined = undefined;
+	#tokenTimer: ReturnType<typeof setTimeout> | undefined;
+	#tokenFetch: { eventId: string | null; token: Promise<string | null> } | null = null;
+
+	constructor(deps: SyncDependencies) {
+		this.#deps = deps;
+		this.configured = deps.configured;
+	}
+
+	/** Resumes sync if it was turned on before; safe to call again. */
+	start(): Promise<void> {
+		this.#starting ??= this.#resume().catch((error: unknown) => {
+			this.startFailure = failureCode(error);
+			this.#starting = null;
+		});
+		return this.#starting;
+	}
+
+	async #resume(): Promise<void> {
+		if (!this.configured || !this.#deps.preference.read()) return;
+		this.enabled = true;
+		this.startFailure = null;
+		const transport = await this.#loadTransport();
+		if (!transport) {
+			this.enabled = false;
+			return;
+		}
+		try {
+			const account = await transport.account();
+			if (!account) {
+				this.#turnOff();
+				this.sessionLost = true;
+				return;
+			}
+			this.account = account;
+		} catch {
+			// Offline with a session to refresh: the engine keeps trying and its status says so.
+		}
+		await this.#run(transport);
+	}
+
+	#loadTransport(): Promise<SyncTransport | null> {
+		this.#transport ??= this.#deps.loadTransport().catch((error: unknown) => {
+			this.#transport = null;
+			throw error;
+		});
+		return this.#transport;
+	}
+
+	#run(transport: SyncTransport): Promise<void> {
+		this.#running ??= this.#deps.startEngine(transport).then(
+			({ engine, unwatch }) => this.#wire(engine, unwatch),
+			(error: unknown) => {
+				this.#running = null;
+				throw error;
+			}
+		);
+		return this.#running;
+	}
+
+	#wire(engine: SyncEngine, unwatch: () => void): void {
+		this.#engine = engine;
+		this.startFailure = null;
+		this.status = engine.status();
+		this.#lastSyncedAt = this.status.lastSyncedAt;
+		// Writes come in bursts (a scan, then a note): the engine's short delay covers them all.
+		this.#deps.onLocalSave(() => engine.schedule());
+		this.#teardown = [
+			engine.subscribe((status) => this.#statusChanged(status)),
+			engine.onExchangeArrivals((names) => this.#arrived(names)),
+			unwatch,
+			() => this.#deps.onLocalSave(null)
+		];
+		// Push on start: whatever was saved while sync was not running goes out now.
+		engine.schedule(0);
+	}
+
+	#statusChanged(status: SyncStatus): void {
+		this.status = status;
+		if (status.lastSyncedAt !== this.#lastSyncedAt) {
+			this.#lastSyncedAt = status.lastSyncedAt;
+			void this.#deps.storedDataChanged().catch(() => undefined);
+		}
+	}
+
+	#arrived(names: string[]): void {
+		this.arrivals = [
+			...this.arrivals,
+			...names.map((name) => ({ id: ++this.#arrivalCount, name }))
+		];
+	}
+
+	dismissArrival(id: number): void {
+		this.arrivals = this.arrivals.filter((arrival) => arrival.id !== id);
+	}
+
+	#stopEngine(): void {
+		for (const undo of this.#teardown) undo();
+		this.#teardown = [];
+		this.#engine?.stop();
+		this.#engine = null;
+		this.#running = null;
+		this.status = null;
+		this.stopExchangeToken();
+		this.exchangeToken = null;
+		this.arrivals = [];
+	}
+
+	#turnOff(): void {
+		this.#stopEngine();
+		this.#deps.preference.set(false);
+		this.enabled = false;
+		this.account = null;
+	}
+
+	async #switchOn(transport: SyncTransport): Promise<SyncOutcome> {
+		this.#deps.preference.set(true);
+		this.enabled = true;
+		this.sessionLost = false;
+		this.#starting = Promise.resolve();
+		try {
+			await this.#run(transport);
+		} catch (error) {
+			this.startFailure = failureCode(error);
+			return failed(this.startFailure);
+		}
+		return ok;
+	}
+
+	/** "Back up & sync": an anonymous account that lives on this device, then the first sync. */
+	async enable(): Promise<SyncOutcome> {
+		await this.start();
+		if (this.#engine) return ok;
+		try {
+			const transport = await this.#loadTransport();
+			if (!transport) return failed('unknown');
+			this.account = (await transport.account()) ?? (await transport.signInAnonymously());
+			return await this.#switchOn(transport);
+		} catch (error) {
+			return failed(failureCode(error));
+		}
+	}
+
+	async #withTransport(action: (transport: SyncTransport) => Promise<void>): Promise<SyncOutcome> {
+		try {
+			const transport = await this.#loadTransport();
+			if (!transport) return failed('unknown');
+			await action(transport);
+			return ok;
+		} catch (error) {
+			return failed(failureCode(error));
+		}
+	}
+
+	/** "Use on another device", step 1: a one-time code to this email, to link it to my account. */
+	linkEmail(email: string): Promise<SyncOutcome> {
+		const address = email.trim();
+		if (!EMAIL.test(address)) return Promise.resolve(failed('auth_email_invalid'));
+		return this.#withTransport((transport) => transport.linkEmail(address));
+	}
+
+	/** Step 2: the code from the email; the account can now be opened on another device. */
+	confirmLinkEmail(email: string, code: string): Promise<SyncOutcome> {
+		const digits = code.replace(/\s+/g, '');
+		if (!OTP.test(digits)) return Promise.resolve(failed('auth_otp_format'));
+		return this.#withTransport(async (transport) => {
+			this.account = await transport.confirmLinkEmail(email.trim(), digits);
+		});
+	}
+
+	/** On a second device, step 1: a one-time code to the email of an existing account. */
+	requestSignIn(email: string): Promise<SyncOutcome> {
+		const address = email.trim();
+		if (!EMAIL.test(address)) return Promise.resolve(failed('auth_email_invalid'));
+		return this.#withTransport((transport) => transport.requestEmailSignIn(address));
+	}
+
+	/** Step 2: signs in with the code and starts syncing into that account. */
+	async confirmSignIn(email: string, code: string): Promise<SyncOutcome> {
+		const digits = code.replace(/\s+/g, '');
+		if (!OTP.test(digits)) return failed('auth_otp_format');
+		try {
+			const transport = await this.#loadTransport();
+			if (!transport) return failed('unknown');
+			this.account = await transport.confirmEmailSignIn(email.trim(), digits);
+			return await this.#switchOn(transport);
+		} catch (error) {
+			return failed(failureCode(error));
+		}
+	}
+
+	/** Stops syncing and forgets the session; everything stays on this device. */
+	signOut(): Promise<SyncOutcome> {
+		return this.#withTransport(async (transport) => {
+			await transport.signOut();
+			this.#turnOff();
+		});
+	}
+
+	/** Removes the account and all of its data on the server; this device keeps its own. */
+	deleteAccount(): Promise<SyncOutcome> {
+		return this.#withTransport(async (transport) => {
+			await transport.deleteAccount();
+			this.#turnOff();
+		});
+	}
+
+	async syncNow(): Promise<void> {
+		await this.#engine?.sync();
+	}
+
+	async dismissRejected(): Promise<void> {
+		await this.#engine?.dismissRejected();
+	}
+
+	/**
+	 * The token to put in my QR, or null when there is none to give (sync off, offline, the server
+	 * slow or refusing): the QR then carries my card alone, which still works. Waits a moment at
+	 * most; a token that comes later, and each renewal before it expires, lands in
+	 * `exchangeToken` until `stopExchangeToken()`.
+	 */
+	async exchangeTokenFor(eventId: string | null): Promise<string | null> {
+		this.#tokenWanted = { eventId };
+		const current = this.#usableToken(eventId);
+		if (current) {
+			this.#renewLater(current);
+			return current.token;
+		}
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const giveUp = new Promise<null>((resolve) => {
+			timer = setTimeout(() => resolve(null), TOKEN_WAIT_MS);
+		});
+		try {
+			return await Promise.race([this.#fetchToken(eventId), giveUp]);
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	/** My QR closed: the token is kept for the next time, but no longer renewed. */
+	stopExchangeToken(): void {
+		this.#tokenWanted = undefined;
+		clearTimeout(this.#tokenTimer);
+	}
+
+	#usableToken(eventId: string | null): ExchangeTokenFor | null {
+		const token = this.exchangeToken;
+		if (!token || token.requestedFor !== eventId) return null;
+		return Date.parse(token.expiresAt) - Date.now() > TOKEN_RENEW_MARGIN_MS ? token : null;
+	}
+
+	#fetchToken(eventId: string | null): Promise<string | null> {
+		if (this.#tokenFetch?.eventId === eventId) return this.#tokenFetch.token;
+		const pending = {
+			eventId,
+			token: this.#createToken(eventId).finally(() => {
+				if (this.#tokenFetch === pending) this.#tokenFetch = null;
+			})
+		};
+		this.#tokenFetch = pending;
+		return pending.token;
+	}
+
+	async #createToken(eventId: string | null): Promise<string | null> {
+		await this.start();
+		const engine = this.#engine;
+		const transport = engine && (await this.#loadTransport());
+		if (!engine || !transport || !this.#deps.isOnline()) return null;
+		try {
+			const token = await this.#askForToken(transport, engine, eventId);
+			const kept = { ...token, requestedFor: eventId };
+			this.exchangeToken = kept;
+			if (this.#tokenWanted) this.#renewLater(kept);
+			return token.token;
+		} catch {
+			return null;
+		}
+	}
+
+	async #askForToken(
+		transport: SyncTransport,
+		engine: SyncEngine,
+		eventId: string | null
+	): Promise<ExchangeToken> {
+		try {
+			return await transport.createExchangeToken(eventId);
+		} catch (error) {
+			if (eventId === null || failureCode(error) !== 'exchange_event_not_found') throw error;
+		}
+		// The event is still in the outbox: push it and ask again. If the server still lacks it,
+		// a token for no event still brings their card, just not linked to the event.
+		await engine.sync();
+		try {
+			return await transport.createExchangeToken(eventId);
+		} catch (error) {
+			if (failureCode(error) !== 'exchange_event_not_found') throw error;
+			return transport.createExchangeToken(null);
+		}
+	}
+
+	#renewLater(token: ExchangeTokenFor): void {
+		clearTimeout(this.#tokenTimer);
+		const untilRenewal = Date.parse(token.expiresAt) - Date.now() - TOKEN_RENEW_MARGIN_MS;
+		this.#tokenTimer = setTimeout(
+			() => void this.#renew(),
+			Math.min(Math.max(untilRenewal, 0), LONGEST_TIMER_MS)
+		);
+	}
+
+	async #renew(): Promise<void> {
+		const wanted = this.#tokenWanted;
+		if (!wanted) return;
+		const current = this.#usableToken(wanted.eventId);
+		if (current) {
+			this.#renewLater(current);
+			return;
+		}
+		const renewed = await this.#fetchToken(wanted.eventId);
+		if (renewed || !this.#tokenWanted) return;
+		// Could not renew: an expired token would only earn the scanner an error, so drop it.
+		const stale = this.exchangeToken;
+		if (stale && Date.parse(stale.expiresAt) <= Date.now()) this.exchangeToken = null;
+		clearTimeout(this.#tokenTimer);
+		this.#tokenTimer = setTimeout(() => void this.#renew(), TOKEN_RETRY_MS);
+	}
+
+	/**
+	 * I kept someone from a QR that carried their exchange token: my card goes to them. Sent at
+	 * once when online; otherwise queued in the outbox for the next sync. Null when sync is off.
+	 */
+	async acceptScannedExchange(token: string): Promise<ExchangeOutcome | null> {
+		await this.start();
+		const engine = this.#engine;
+		if (!this.enabled || !engine) return null;
+		try {
+			const card = await this.#deps.myCard();
+			if (!card) return { status: 'no_card' };
+			const answered = this.#deps.isOnline() ? await this.#sendExchange(token, card) : null;
+			if (answered) return answered;
+			await engine.queueExchange(token, card);
+			return { status: 'queued' };
+		} catch (error) {
+			return { status: 'refused', code: failureCode(error) };
+		}
+	}
+
+	/** The server's answer, or null when the network failed and the outbox should take over. */
+	async #sendExchange(
+		token: string,
+		card: Record<string, unknown>
+	): Promise<ExchangeOutcome | null> {
+		try {
+			const transport = await this.#loadTransport();
+			if (!transport) return null;
+			await transport.acceptExchange(token, card);
+			return { status: 'sent' };
+		} catch (error) {
+			const code = failureCode(error);
+			return code === 'network' ? null : { status: 'refused', code };
+		}
+	}
+}
+
+function browserDependencies(): SyncDependencies {
+	return {
+		configured: supabaseConfig !== null,
+		loadTransport: () => import('$lib/data/sync').then((sync) => sync.loadSyncTransport()),
+		async startEngine(transport) {
+			const [{ createSyncEngine, watchTriggers }, db] = await Promise.all([
+				import('$lib/data/sync/engine'),
+				app.database()
+			]);
+			const engine = createSyncEngine(db, transport);
+			return { engine, unwatch: watchTriggers(engine, window, document) };
+		},
+		async myCard() {
+			const [{ sharedCard }] = await Promise.all([import('$lib/domain/profile'), app.load()]);
+			return app.profile ? { ...sharedCard(app.profile) } : null;
+		},
+		storedDataChanged: () => app.refresh(),
+		onLocalSave: (hook) => (app.onSaved = hook),
+		preference: syncSwitch,
+		isOnline: () => navigator.onLine
+	};
+}
+
+export const sync = new SyncState(browserDependencies());
