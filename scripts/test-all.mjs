@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { e2eSupabaseEnv } from '../tests/support/supabase-keys.mjs';
 
 const prerequisites = [
 	{ what: 'Chromium', present: () => existsSync('/usr/bin/chromium'), pkg: 'chromium' },
@@ -58,10 +59,14 @@ function ensurePrerequisites() {
 const reports = mkdtempSync(join(tmpdir(), 'rapport-test-all-'));
 
 /** Runs one step, echoing its output and picking up pg_prove's totals on the way. */
-function run(name, command, args, { vitestReport = false } = {}) {
+function run(name, command, args, { vitestReport = false, extraEnv = {} } = {}) {
 	console.log(`\n━━ ${name} ━━`);
 	const report = join(reports, `${name}.json`);
-	const env = { ...process.env, ...(vitestReport ? { RAPPORT_TEST_REPORT: report } : {}) };
+	const env = {
+		...process.env,
+		...extraEnv,
+		...(vitestReport ? { RAPPORT_TEST_REPORT: report } : {})
+	};
 	return new Promise((resolve) => {
 		const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
 		let output = '';
@@ -99,7 +104,8 @@ try {
 	results.push(
 		await run('unit', 'npx', ['vitest', 'run', '--project', 'unit'], { vitestReport: true })
 	);
-	results.push(await run('build', 'npx', ['vite', 'build']));
+	// The browser tests' build: sync is configured, pointed at the test gateway.
+	results.push(await run('build', 'npx', ['vite', 'build'], { extraEnv: e2eSupabaseEnv }));
 	results.push(await run('db', 'npm', ['run', '--silent', 'test:db'], { vitestReport: true }));
 	const built = results.at(-2)?.ok;
 	if (built) {

@@ -1,12 +1,8 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../tests/support/database';
-import {
-	NO_REALTIME_TRANSPORT,
-	signJwt,
-	startGateway,
-	type Gateway
-} from '../../tests/support/gateway';
+import { NO_REALTIME_TRANSPORT, startGateway, type Gateway } from '../../tests/support/gateway';
+import { signJwt } from '../../tests/support/supabase-keys.mjs';
 
 // The test gateway (tests/support/gateway.ts) driven by the real supabase-js, as the app will drive
 // it, on the throwaway cluster of `npm run test:db`. The functions it calls live in a schema of

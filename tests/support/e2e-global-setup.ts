@@ -1,9 +1,10 @@
 // Runs once before the e2e files: fails fast, with a sentence that says what to do, when the
 // build or the browser is missing, instead of letting every test time out on its own.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { E2E_SUPABASE_URL } from './supabase-keys.mjs';
 
 declare module 'vitest' {
 	interface ProvidedContext {
@@ -24,6 +25,20 @@ export default function setup(project: TestProject): void {
 		throw new Error(
 			`No complete build in ${buildDir} (index.html and sw.js expected). ` +
 				'Run `npx vite build` first, or `npm run test:e2e -- --build`.'
+		);
+	}
+
+	// The sync tests need the app to call the test gateway, which only a build made with
+	// e2eSupabaseEnv does; a plain `vite build` (or `npm run bench`) leaves sync unconfigured.
+	const scripts = join(buildDir, '_app', 'immutable');
+	const callsGateway = readdirSync(scripts, { recursive: true, encoding: 'utf8' }).some(
+		(file) =>
+			file.endsWith('.js') && readFileSync(join(scripts, file), 'utf8').includes(E2E_SUPABASE_URL)
+	);
+	if (!callsGateway) {
+		throw new Error(
+			`The build in ${buildDir} was made without the test Supabase settings. ` +
+				'Run `npm run test:e2e -- --build`, which builds with them.'
 		);
 	}
 

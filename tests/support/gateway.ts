@@ -19,6 +19,7 @@
 // Deliberately not served: table endpoints, email/password or phone sign-up, creating an account
 // from an email code, rate limits, PKCE. Those answer with an error, never a pretend success.
 import type { WebSocketLikeConstructor } from '@supabase/supabase-js';
+import { projectKeys, signJwt } from './supabase-keys.mjs';
 import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,14 +91,6 @@ export const NO_REALTIME_TRANSPORT = class {
 		throw new Error('Realtime is not served by the test gateway.');
 	}
 } as unknown as WebSocketLikeConstructor;
-
-/** Signs claims as an HS256 JWT, as GoTrue does for access tokens. */
-export function signJwt(claims: Record<string, unknown>, secret: string): string {
-	const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
-	const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-	const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
-	return `${header}.${payload}.${signature}`;
-}
 
 type Claims = Record<string, unknown>;
 
@@ -299,16 +292,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 	admin.on('error', () => undefined);
 	postgrest.on('error', () => undefined);
 
-	const farFuture = Math.floor(Date.UTC(2099, 0, 1) / 1000);
-	const issuedAt = Math.floor(Date.now() / 1000);
-	const anonKey = signJwt(
-		{ iss: 'supabase-demo', role: 'anon', iat: issuedAt, exp: farFuture },
-		jwtSecret
-	);
-	const serviceKey = signJwt(
-		{ iss: 'supabase-demo', role: 'service_role', iat: issuedAt, exp: farFuture },
-		jwtSecret
-	);
+	const { anonKey, serviceKey } = projectKeys(jwtSecret);
 
 	const sessions = new Map<string, Session>();
 	const refreshTokens = new Map<string, RefreshTokenRecord>();

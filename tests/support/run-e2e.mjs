@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { e2eSupabaseEnv } from './supabase-keys.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -15,11 +16,12 @@ let child;
 
 /**
  * @param {string[]} commandArgs
+ * @param {NodeJS.ProcessEnv} [env]
  * @returns {Promise<number>}
  */
-function npx(commandArgs) {
+function npx(commandArgs, env = process.env) {
 	return new Promise((resolve, reject) => {
-		child = spawn('npx', commandArgs, { cwd: root, stdio: 'inherit' });
+		child = spawn('npx', commandArgs, { cwd: root, env, stdio: 'inherit' });
 		child.on('error', reject);
 		child.on('exit', (code, signal) => {
 			child = undefined;
@@ -38,7 +40,8 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 
 if (forceBuild || !existsSync(join(root, 'build', 'index.html'))) {
 	console.log('Building the app (npx vite build)…');
-	const built = await npx(['vite', 'build']);
+	// Sync is configured in this build, pointed at the gateway the sync tests start.
+	const built = await npx(['vite', 'build'], { ...process.env, ...e2eSupabaseEnv });
 	if (built !== 0) process.exit(built);
 }
 
