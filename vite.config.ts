@@ -39,7 +39,7 @@ export default defineConfig({
 				test: {
 					name: 'db',
 					environment: 'node',
-					include: ['supabase/tests/**/*.spec.ts'],
+					include: ['supabase/tests/**/*.spec.ts', 'tests/sync/**/*.spec.ts'],
 					fileParallelism: false
 				}
 			},

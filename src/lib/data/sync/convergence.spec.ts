@@ -1,27 +1,17 @@
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-	connectionSchema,
-	eventSchema,
-	followUpSchema,
-	profileSchema,
-	type FollowUp
-} from '$lib/domain/records';
-import {
-	connectionToRow,
-	eventToRow,
-	followUpToRow,
-	parseIncoming,
-	type WireRow
-} from '$lib/domain/sync/rows';
-import { aConnection, anEvent, aProfile } from '$lib/testing/factories';
+import { connectionSchema } from '$lib/domain/records';
+import { connectionToRow, type WireRow } from '$lib/domain/sync/rows';
 import { FakeSyncServer, FakeTransport, type FailureMode } from '$lib/testing/fakeSyncServer';
-import { connectionRepository } from '../connections';
+import {
+	byId,
+	deviceHolding,
+	performEdit,
+	serverHolding,
+	type Edit
+} from '$lib/testing/syncScenario';
 import { openRapportDatabase, type RapportDatabase } from '../db';
-import { eventRepository } from '../events';
-import { applyQueueChange, followUpRepository } from '../followUps';
-import { profileRepository } from '../profile';
 import { createSyncEngine, type SyncEngine } from './engine';
 
 // Two devices of one person and one server, with edits, deletes, failed and half-failed syncs
@@ -30,14 +20,7 @@ import { createSyncEngine, type SyncEngine } from './engine';
 
 type Device = 0 | 1;
 type Op =
-	| { kind: 'event'; device: Device }
-	| { kind: 'meet'; device: Device; pick: number; atEvent: boolean }
-	| { kind: 'note'; device: Device; pick: number }
-	| { kind: 'forget'; device: Device; pick: number }
-	| { kind: 'done'; device: Device; pick: number }
-	| { kind: 'unschedule'; device: Device; pick: number }
-	| { kind: 'keepInTouch'; device: Device; pick: number; cycle: number }
-	| { kind: 'profile'; device: Device }
+	| (Edit & { device: Device })
 	/** `editing`: the person changes a connection while the sync runs, `after` turns in. */
 	| {
 			kind: 'sync';
@@ -75,16 +58,13 @@ const START = Date.parse('2026-11-20T01:00:00.000Z');
 
 afterEach(() => vi.useRealTimers());
 
-const nth = <T>(items: T[], index: number): T | undefined =>
-	items.length > 0 ? items[index % items.length] : undefined;
-
 let ids = 0;
 const randomId = () => {
 	ids++;
 	return `c0000000-0000-4000-8000-${ids.toString(16).padStart(12, '0')}`;
 };
 
-/** Does what `op` says on one device; returns the id of the connection it wrote, if any. */
+/** Does what `op` says on one device. */
 async function perform(
 	db: RapportDatabase,
 	op: Op,
@@ -92,130 +72,16 @@ async function perform(
 	engine: SyncEngine,
 	wrote: (connectionId: string) => Promise<void>
 ): Promise<void> {
-	const now = new Date().toISOString();
-	const connections = connectionRepository(db);
-	const followUps = followUpRepository(db);
-	switch (op.kind) {
-		case 'event':
-			await eventRepository(db).save(anEvent({ id: randomId(), updatedAt: now }));
-			return;
-		case 'meet': {
-			const event = op.atEvent ? nth((await eventRepository(db).list()).items, op.pick) : undefined;
-			const connection = aConnection({
-				id: randomId(),
-				metAt: now,
-				updatedAt: now,
-				...(event ? { eventId: event.id } : {})
-			});
-			await connections.saveWithFollowUp(connection, {
-				id: randomId(),
-				connectionId: connection.id,
-				kind: 'post_event',
-				cycle: 0,
-				dueAt: new Date(Date.parse(now) + 3_600_000).toISOString(),
-				status: 'pending',
-				updatedAt: now
-			});
-			await wrote(connection.id);
-			return;
+	if (op.kind !== 'sync') return performEdit(db, op, randomId, wrote);
+	if (op.failure) transport.failNext(1, op.failure);
+	const running = engine.sync();
+	if (op.editing !== null) {
+		for (let turn = 0; turn < op.editing.after; turn++) {
+			await new Promise((resolve) => setImmediate(resolve));
 		}
-		case 'note': {
-			const connection = nth((await connections.list()).items, op.pick);
-			if (!connection) return;
-			await connections.save({ ...connection, note: `note ${now}`, updatedAt: now });
-			await wrote(connection.id);
-			return;
-		}
-		case 'forget': {
-			const connection = nth((await connections.list()).items, op.pick);
-			if (!connection) return;
-			await connections.softDelete(connection.id, now);
-			await wrote(connection.id);
-			return;
-		}
-		case 'done': {
-			const followUp = nth((await followUps.list()).items, op.pick);
-			if (followUp)
-				await followUps.save({ ...followUp, status: 'done', doneAt: now, updatedAt: now });
-			return;
-		}
-		case 'unschedule': {
-			const followUp = nth((await followUps.list()).items, op.pick);
-			if (followUp) await applyQueueChange(db, { removeFollowUps: [followUp.id] });
-			return;
-		}
-		case 'keepInTouch': {
-			const connection = nth((await connections.list()).items, op.pick);
-			if (!connection) return;
-			const held = await followUps.listForConnection(connection.id);
-			const key = (followUp: FollowUp) => `${followUp.kind}:${followUp.cycle}`;
-			if (held.some((followUp) => key(followUp) === `keep_in_touch:${op.cycle}`)) return;
-			await followUps.save({
-				id: randomId(),
-				connectionId: connection.id,
-				kind: 'keep_in_touch',
-				cycle: op.cycle,
-				dueAt: now,
-				status: 'pending',
-				updatedAt: now
-			});
-			return;
-		}
-		case 'profile':
-			await profileRepository(db).save(aProfile({ name: `陳怡君 ${now}`, updatedAt: now }));
-			return;
-		case 'sync': {
-			if (op.failure) transport.failNext(1, op.failure);
-			const running = engine.sync();
-			if (op.editing !== null) {
-				for (let turn = 0; turn < op.editing.after; turn++) {
-					await new Promise((resolve) => setImmediate(resolve));
-				}
-				const edit: Op = { kind: 'note', device: op.device, pick: op.editing.pick };
-				await perform(db, edit, transport, engine, wrote);
-			}
-			await running;
-			return;
-		}
+		await performEdit(db, { kind: 'note', pick: op.editing.pick }, randomId, wrote);
 	}
-}
-
-/** Everything a device holds, spelled as wire rows, sorted, so two holdings compare as equal. */
-async function deviceHolding(db: RapportDatabase) {
-	const rows = <T>(schema: { parse(raw: unknown): T }, raws: unknown[], toRow: (r: T) => WireRow) =>
-		raws.map((raw) => toRow(schema.parse(raw))).sort(byId);
-	const profile = await db.get('profile', 'me');
-	return {
-		events: rows(eventSchema, await db.getAll('events'), eventToRow),
-		connections: rows(connectionSchema, await db.getAll('connections'), connectionToRow),
-		followUps: rows(followUpSchema, await db.getAll('followUps'), followUpToRow),
-		profile: profile === undefined ? null : profileSchema.parse(profile)
-	};
-}
-
-const byId = (a: WireRow, b: WireRow) => String(a.id).localeCompare(String(b.id));
-
-function serverHolding(server: FakeSyncServer) {
-	const holding = {
-		events: [] as WireRow[],
-		connections: [] as WireRow[],
-		followUps: [] as WireRow[],
-		profile: null as unknown
-	};
-	for (const { table, row } of server.rows('user-1')) {
-		const parsed = parseIncoming(table, row);
-		if (!parsed) throw new Error(`the server holds a row the app cannot read: ${table}`);
-		if (parsed.table === 'events') holding.events.push(eventToRow(parsed.record));
-		if (parsed.table === 'connections') holding.connections.push(connectionToRow(parsed.record));
-		if (parsed.table === 'follow_ups' && !parsed.deleted) {
-			holding.followUps.push(followUpToRow(parsed.record));
-		}
-		if (parsed.table === 'profiles') holding.profile = parsed.profile;
-	}
-	holding.events.sort(byId);
-	holding.connections.sort(byId);
-	holding.followUps.sort(byId);
-	return holding;
+	await running;
 }
 
 describe('two devices and one server', () => {
@@ -260,7 +126,7 @@ describe('two devices and one server', () => {
 						for (const { engine } of devices) await engine.sync();
 					}
 
-					const expected = serverHolding(server);
+					const expected = serverHolding(server.rows('user-1'));
 					expect(expected.connections).toEqual([...lastWritten.values()].sort(byId));
 					for (const { db, engine } of devices) {
 						expect(engine.status()).toMatchObject({ phase: 'idle', waiting: 0, rejected: [] });
