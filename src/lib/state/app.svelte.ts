@@ -139,9 +139,14 @@ class AppState {
 	/** Set by sync while it runs (so a save is pushed soon after); the shell never loads sync. */
 	onSaved: (() => void) | null = null;
 
+	/** Every change queued for sync says so here, so it is pushed soon after. */
+	changedLocally(): void {
+		this.onSaved?.();
+	}
+
 	/** The first save is the moment the data becomes worth keeping, so we ask then, once. */
 	async afterSave(db: RapportDatabase): Promise<void> {
-		this.onSaved?.();
+		this.changedLocally();
 		const settings = (await repositories()).settings(db);
 		if ((await settings.get()).persistenceRequestedAt) return;
 		await requestPersistence();

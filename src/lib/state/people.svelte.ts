@@ -110,6 +110,7 @@ export class PersonEditor {
 				card: { ...connection.card, channels: check.channels },
 				updatedAt: at
 			});
+			app.changedLocally();
 			this.#fill(saved);
 			this.status = 'saved';
 		} catch {
@@ -126,6 +127,7 @@ export class PersonEditor {
 		try {
 			const db = await app.database();
 			const removed = await connectionRepository(db).softDelete(connection.id, at);
+			app.changedLocally();
 			await app.refresh();
 			return removed;
 		} catch {

@@ -31,8 +31,12 @@ describe('the queue', () => {
 		expect(app.dueCount).toBe(1);
 		expect(queue.progress).toBe(0);
 
+		// Each action and its undo is queued for sync, and sync hears of it to push soon after.
+		let changes = 0;
+		app.onSaved = () => changes++;
 		const [overdue] = queue.grouped.sections[0]?.items ?? [];
 		await queue.done(overdue!);
+		expect(changes).toBe(1);
 		expect(queue.grouped.counts).toMatchObject({ overdue: 0, done: 1 });
 		// The tiered contact now has a keep-in-touch round planned, and counts toward the week.
 		expect(queue.followUps.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(1);
@@ -41,6 +45,8 @@ describe('the queue', () => {
 		expect(queue.toast?.undo).not.toBeNull();
 
 		await queue.undo();
+		expect(changes).toBe(2);
+		app.onSaved = null;
 		expect(queue.grouped.counts).toMatchObject({ overdue: 1, done: 0 });
 		expect(queue.followUps.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(0);
 		expect(app.dueCount).toBe(1);
