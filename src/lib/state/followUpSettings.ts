@@ -1,3 +1,4 @@
+import { profileRepository } from '$lib/data/profile';
 import { settingsRepository } from '$lib/data/settings';
 import type { Settings } from '$lib/domain/records';
 import { app } from './app.svelte';
@@ -23,6 +24,14 @@ export async function loadFollowUpSettings(): Promise<FollowUpSettings> {
 export async function saveFollowUpSettings(patch: FollowUpSettings): Promise<FollowUpSettings> {
 	const db = await app.database();
 	const saved = await settingsRepository(db).update(patch);
+	// On the server the rule lives in the profile row, which the database's scheduling reads, and
+	// sync keeps the newer profile: so the change travels as a newer profile.
+	const profiles = profileRepository(db);
+	const { profile } = await profiles.get();
+	if (profile) {
+		await profiles.save({ ...profile, updatedAt: new Date().toISOString() });
+		app.changedLocally();
+	}
 	await app.refresh();
 	return saved;
 }

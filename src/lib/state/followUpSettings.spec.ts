@@ -1,0 +1,26 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { outboxRepository } from '$lib/data/outbox';
+import { profileRepository } from '$lib/data/profile';
+import { aProfile, at } from '$lib/testing/factories';
+import { app } from './app.svelte';
+import { saveFollowUpSettings } from './followUpSettings';
+
+describe('saving the follow-up rule', () => {
+	it('queues the profile as newer, so the rule reaches the server, and tells sync', async () => {
+		const db = await app.database();
+		await profileRepository(db).save(aProfile({ updatedAt: at('2026-11-01T00:00:00Z') }));
+		const queuedBefore = await outboxRepository(db).count();
+		let told = 0;
+		app.onSaved = () => told++;
+
+		const saved = await saveFollowUpSettings({ followUpHour: 8, followUpDelayDays: 2 });
+		app.onSaved = null;
+
+		expect(saved).toMatchObject({ followUpHour: 8, followUpDelayDays: 2 });
+		const { profile } = await profileRepository(db).get();
+		expect(profile!.updatedAt > at('2026-11-01T00:00:00Z')).toBe(true);
+		expect(await outboxRepository(db).count()).toBe(queuedBefore + 1);
+		expect(told).toBe(1);
+	});
+});
