@@ -14,7 +14,7 @@ import {
 	type BrowserSession
 } from '../support/browser';
 import { launchWithFakeCamera, type FakeCameraSession } from '../support/camera';
-import { readStore } from '../support/card';
+import { axeViolations, readStore } from '../support/card';
 import { startSupabaseStack, type SupabaseStack } from '../support/supabaseStack';
 
 const locale = 'zh-TW';
@@ -193,5 +193,65 @@ describe('the one-scan, two-way swap', () => {
 			].sort((a, b) => a.name.localeCompare(b.name))
 		);
 		expect(scanner.pageErrors).toEqual([]);
+	});
+
+	test('an email carries the account to another device; deleting it empties the server only', async () => {
+		const email = 'yijun@example.test';
+		const { page } = owner;
+		await page.goto(`${server.url}/settings`);
+		await expect
+			.poll(() => page.getByTestId('sync-account').innerText(), eventually)
+			.toBe(t(locale, 'sync_account_device_only'));
+		await page.getByTestId('sync-link-email').fill(email);
+		await page.getByTestId('sync-link-send').click();
+		// The code exists once the request is answered, which is when the form asks for it.
+		await page.getByTestId('sync-link-code').waitFor();
+		await page.getByTestId('sync-link-code').fill(stack.gateway.otpFor(email) ?? '');
+		await page.getByTestId('sync-link-confirm').click();
+		await page.getByTestId('sync-account').filter({ hasText: email }).waitFor();
+		expect(await axeViolations(page)).toEqual([]);
+
+		const laptop = await launchBrowser({ locale });
+		try {
+			const other = laptop.page;
+			await other.goto(`${server.url}/settings`);
+			await other.getByText(t(locale, 'sync_signin_heading')).click();
+			await other.getByTestId('sync-signin-email').fill(email);
+			await other.getByTestId('sync-signin-send').click();
+			await other.getByTestId('sync-signin-code').waitFor();
+			await other.getByTestId('sync-signin-code').fill(stack.gateway.otpFor(email) ?? '');
+			await other.getByTestId('sync-signin-confirm').click();
+			await other.getByTestId('sync-on').waitFor();
+			// The pull brings the owner's card and the people the swaps brought.
+			await expect
+				.poll(
+					async () => (await namesAndFollowUps(other)).map((row) => row.name).sort(),
+					eventually
+				)
+				.toEqual(['林志明', '王小明'].sort());
+			expect((await readStore(other, 'profile'))[0]).toMatchObject({ name: '陳怡君' });
+			// Old swaps come along as history, not as news.
+			expect(await other.getByTestId('exchange-arrival').count()).toBe(0);
+
+			await other.getByTestId('sync-delete').click();
+			await other.getByTestId('sync-delete-keeps').waitFor();
+			await other.getByTestId('sync-delete-confirm').click();
+			await other.getByTestId('sync-off').waitFor();
+			const { rows } = await stack.admin.query<{ users: number; connections: number }>(
+				`select (select count(*)::int from auth.users where email = $1) as users,
+					(select count(*)::int from public.connections c
+						join public.profiles p on p.owner_id = c.owner_id
+						where p.display_name = '陳怡君') as connections`,
+				[email]
+			);
+			expect(rows[0]).toEqual({ users: 0, connections: 0 });
+			// What the device had stays on the device.
+			expect((await namesAndFollowUps(other)).map((row) => row.name).sort()).toEqual(
+				['林志明', '王小明'].sort()
+			);
+			expect(laptop.pageErrors).toEqual([]);
+		} finally {
+			await laptop.close();
+		}
 	});
 });

@@ -544,6 +544,12 @@ describe('exchange', () => {
 
 	it('delivers a queued card once online, and names new arrivals on the owner’s device', async () => {
 		const owner = new FakeTransport(server, 'owner');
+		const ownerDb = await open();
+		const { engine: ownersEngine } = engineFor(ownerDb, owner);
+		const arrivals: string[][] = [];
+		ownersEngine.onExchangeArrivals((names) => arrivals.push(names));
+		await ownersEngine.sync();
+
 		const token = server.createExchangeToken('owner', null);
 		const { engine } = engineFor(db, transport);
 		transport.failNext(1);
@@ -554,16 +560,22 @@ describe('exchange', () => {
 		await engine.sync();
 		expect(engine.status()).toMatchObject({ phase: 'idle', waiting: 0 });
 
-		const ownerDb = await open();
-		const { engine: ownersEngine } = engineFor(ownerDb, owner);
-		const arrivals: string[][] = [];
-		ownersEngine.onExchangeArrivals((names) => arrivals.push(names));
 		await ownersEngine.sync();
 		await ownersEngine.sync();
 		expect(arrivals).toEqual([['王小明']]);
 		const [connection] = (await connectionRepository(ownerDb).list()).items;
 		expect(connection).toMatchObject({ source: 'exchange', card: myCard });
 		ownerDb.close();
+
+		// Another device of the owner catching up brings the connection without announcing it.
+		const laptopDb = await open();
+		const { engine: laptopEngine } = engineFor(laptopDb, new FakeTransport(server, 'owner'));
+		const laptopArrivals: string[][] = [];
+		laptopEngine.onExchangeArrivals((names) => laptopArrivals.push(names));
+		await laptopEngine.sync();
+		expect((await connectionRepository(laptopDb).list()).items).toHaveLength(1);
+		expect(laptopArrivals).toEqual([]);
+		laptopDb.close();
 	});
 
 	it('counts a replay of its own as delivered', async () => {

@@ -595,6 +595,9 @@ export function createSyncEngine(
 
 	async function pull(): Promise<{ arrivals: string[]; skipped: number }> {
 		let cursor = state.cursor;
+		// Until this device has synced once with the account, pulls bring its history, swaps from
+		// long ago included: news only from then on.
+		const catchingUp = state.lastSyncedAt === null;
 		const arrivals: string[] = [];
 		let skipped = 0;
 		for (;;) {
@@ -611,7 +614,7 @@ export function createSyncEngine(
 			}
 			const next = page.cursor ?? cursor;
 			const applied = await applyPage(page, next);
-			arrivals.push(...applied.arrivals);
+			if (!catchingUp) arrivals.push(...applied.arrivals);
 			skipped += applied.skipped;
 			// A server that says "more" without moving the cursor would keep us here forever.
 			if (!page.more || next === cursor) break;
