@@ -158,7 +158,7 @@ function parseJsonObject(text: string): Record<string, unknown> | null {
 }
 
 /** mulberry32: small, seedable, and the same sequence on every run. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;

@@ -10,6 +10,7 @@ import { createSyncEngine, type SyncEngine } from '$lib/data/sync/engine';
 import { createSupabaseTransport } from '$lib/data/sync/supabaseTransport';
 import type { SyncTransport } from '$lib/data/sync/transport';
 import { deviceHolding, performEdit, serverHolding, type Edit } from '$lib/testing/syncScenario';
+import { seededRandom } from '../support/gateway';
 import { startSupabaseStack, type SupabaseStack } from '../support/supabaseStack';
 
 const OPERATIONS = 1000;
@@ -20,18 +21,6 @@ interface Device {
 	db: RapportDatabase;
 	transport: SyncTransport;
 	engine: SyncEngine;
-}
-
-/** A small seeded generator, so a failing run can be replayed exactly. */
-function seeded(seed: number) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 function randomEdit(random: () => number): Edit {
@@ -103,7 +92,8 @@ async function serverRows(userId: string) {
 
 describe('sync through a gateway that loses, delays, fails and repeats requests', () => {
 	it('ends with the same rows on the server and on both devices', async () => {
-		const random = seeded(20261125);
+		// Seeded, so a failing run can be replayed exactly.
+		const random = seededRandom(20261125);
 		let ids = 0;
 		const newId = () => `f0000000-0000-4000-8000-${(++ids).toString(16).padStart(12, '0')}`;
 		const met = new Set<string>();
