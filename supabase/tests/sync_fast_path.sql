@@ -1,4 +1,4 @@
--- sync_push's set-based pass against its change by change loop (20261125050000), and the
+-- sync_push's set-based pass against its change by change loop (20261125040000_sync.sql), and the
 -- statement trigger that schedules post-event follow-ups.
 --
 -- Every batch runs both ways from the same rows: first with one more change that the pass cannot

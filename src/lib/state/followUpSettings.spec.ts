@@ -14,7 +14,12 @@ describe('saving the follow-up rule', () => {
 		let told = 0;
 		app.onSaved = () => told++;
 
-		const saved = await saveFollowUpSettings({ followUpHour: 8, followUpDelayDays: 2 });
+		const saved = await saveFollowUpSettings({
+			followUpHour: 8,
+			followUpDelayDays: 2,
+			followUpSkipWeekends: true,
+			weeklyGoal: 3
+		});
 		app.onSaved = null;
 
 		expect(saved).toMatchObject({ followUpHour: 8, followUpDelayDays: 2 });
