@@ -6,6 +6,7 @@ import {
 	eventually,
 	headingText,
 	launchBrowser,
+	openHydrated,
 	startAppServer,
 	t,
 	type AppServer,
@@ -37,7 +38,7 @@ describe('my card', () => {
 
 	test('a mistake is explained per field, and nothing typed is lost, even on reload', async () => {
 		const { page } = session;
-		await page.goto(`${server.url}/card`);
+		await openHydrated(page, `${server.url}/card`);
 		await expect.poll(() => headingText(page), eventually).toBe(t('zh-TW', 'card_heading'));
 		await page.getByLabel(t('zh-TW', 'card_field_name'), { exact: true }).fill('陳怡君');
 		await addChannel('email', 'yijun.example.com');

@@ -2,7 +2,7 @@
 // scanned, the prompt becomes the note, and a follow-up is waiting in the queue.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { encodeCardUrl, type Card } from '$lib/domain/card';
-import { startAppServer, t, type AppServer } from '../support/browser';
+import { openHydrated, startAppServer, t, type AppServer } from '../support/browser';
 import { launchWithFakeCamera, type FakeCameraSession } from '../support/camera';
 import { currentEvent, seed } from '../support/people';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
 		executablePath: inject('chromiumPath'),
 		locale
 	});
-	await session.page.goto(`${server.url}/`);
+	await openHydrated(session.page, `${server.url}/`);
 	await seed(session.page, { events: [event], settings: { currentEventId: event.id } });
 });
 
@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('from a prompt to a follow-up', () => {
 	test('the prompt that worked becomes the note, and the follow-up is in the queue', async () => {
 		const { page } = session;
-		await page.goto(`${server.url}/prompts`);
+		await openHydrated(page, `${server.url}/prompts`);
 		const prompt = page.getByTestId('prompt-text');
 		await prompt.waitFor();
 		const promptText = (await prompt.textContent())?.trim() ?? '';
@@ -47,7 +47,7 @@ describe('from a prompt to a follow-up', () => {
 			)
 			.toBe('true');
 
-		await page.goto(`${server.url}/scan`);
+		await openHydrated(page, `${server.url}/scan`);
 		await page.getByRole('button', { name: t(locale, 'scan_start_camera') }).click();
 		await page.getByTestId('scan-preview').waitFor();
 		const note = page.getByLabel(t(locale, 'scan_note_label'));
@@ -55,7 +55,7 @@ describe('from a prompt to a follow-up', () => {
 		await page.getByRole('button', { name: t(locale, 'scan_save'), exact: true }).click();
 		await page.getByText(t(locale, 'scan_saved', { name: card.name })).waitFor();
 
-		await page.goto(`${server.url}/follow-ups`);
+		await openHydrated(page, `${server.url}/follow-ups`);
 		const main = page.getByRole('main');
 		await main.getByRole('heading', { level: 1 }).waitFor();
 		await expect.poll(() => main.locator('button[aria-expanded]').count()).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { encodeCardUrl, type Card } from '$lib/domain/card';
-import { startAppServer, t, waitForHydration, type AppServer } from '../support/browser';
+import { openHydrated, startAppServer, t, type AppServer } from '../support/browser';
 import { blankPng, launchWithFakeCamera, qrPng, type FakeCameraSession } from '../support/camera';
 import { currentEvent, seed } from '../support/people';
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
 		executablePath: inject('chromiumPath'),
 		locale
 	});
-	await session.page.goto(`${server.url}/`);
+	await openHydrated(session.page, `${server.url}/`);
 	await seed(session.page, { events: [event], settings: { currentEventId: event.id } });
 });
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 async function scanWithCamera() {
 	const { page } = session;
-	await page.goto(`${server.url}/scan`);
+	await openHydrated(page, `${server.url}/scan`);
 	await page.getByRole('button', { name: t(locale, 'scan_start_camera') }).click();
 	await page.getByTestId('scan-preview').waitFor();
 }
@@ -71,7 +71,7 @@ describe('scan with the camera', () => {
 		await page.getByRole('heading', { level: 1, name: '林志明' }).waitFor();
 		expect(await page.locator('#person-note').inputValue()).toBe('聊到設計系統');
 
-		await page.goto(`${server.url}/people`);
+		await openHydrated(page, `${server.url}/people`);
 		const item = page.getByRole('listitem').filter({ hasText: '林志明' });
 		await item.waitFor();
 		expect(await item.textContent()).toContain('台北前端社群小聚');
@@ -85,7 +85,7 @@ describe('scan with the camera', () => {
 		await page.getByRole('button', { name: t(locale, 'scan_save'), exact: true }).click();
 		await page.getByText(t(locale, 'scan_updated', { name: '林志明' })).waitFor();
 
-		await page.goto(`${server.url}/people`);
+		await openHydrated(page, `${server.url}/people`);
 		const items = page.getByRole('listitem').filter({ hasText: '林志明' });
 		await items.first().waitFor();
 		expect(await items.count()).toBe(1);
@@ -97,8 +97,7 @@ describe('scan from a photo', () => {
 	test('a Wi-Fi QR is "not a contact card", with its text shown as plain text', async () => {
 		const { page } = session;
 		const wifi = 'WIFI:T:WPA;S:Venue Guest;P:<b>welcome</b>;;';
-		await page.goto(`${server.url}/scan`);
-		await waitForHydration(page);
+		await openHydrated(page, `${server.url}/scan`);
 		await page.locator('#scan-photo-input').setInputFiles({
 			name: 'wifi.png',
 			mimeType: 'image/png',
@@ -112,8 +111,7 @@ describe('scan from a photo', () => {
 
 	test('a picture without a QR says so and the camera button stays', async () => {
 		const { page } = session;
-		await page.goto(`${server.url}/scan`);
-		await waitForHydration(page);
+		await openHydrated(page, `${server.url}/scan`);
 		await page.locator('#scan-photo-input').setInputFiles({
 			name: 'blank.png',
 			mimeType: 'image/png',

@@ -7,6 +7,7 @@ import {
 	headingText,
 	htmlLang,
 	launchBrowser,
+	openHydrated,
 	startAppServer,
 	t,
 	type AppServer,
@@ -51,7 +52,7 @@ async function textOf(page: Page, selector: string): Promise<string | null> {
 describe('My card', () => {
 	test('is saved on the device and is still there after a reload', async () => {
 		const { page } = session;
-		await page.goto(`${server.url}/card`);
+		await openHydrated(page, `${server.url}/card`);
 		await nameField(page).fill('陳怡君');
 		await saveButton(page).click();
 		await page.getByRole('status').getByText(t('zh-TW', 'card_saved'), { exact: true }).waitFor();
@@ -64,7 +65,7 @@ describe('My card', () => {
 
 	test('after saving, Settings says whether the data is kept and how much space it uses', async () => {
 		const { page } = session;
-		await page.goto(`${server.url}/card`);
+		await openHydrated(page, `${server.url}/card`);
 		await nameField(page).fill('陳怡君');
 		await saveButton(page).click();
 		await page.getByText(t('zh-TW', 'card_saved'), { exact: true }).waitFor();
@@ -82,7 +83,7 @@ describe('My card', () => {
 
 	test('an empty name is refused with a sentence, and the other fields keep what was typed', async () => {
 		const { page } = session;
-		await page.goto(`${server.url}/card`);
+		await openHydrated(page, `${server.url}/card`);
 		await titleField(page).fill('產品設計師');
 		await saveButton(page).click();
 
@@ -122,7 +123,7 @@ describe('when storage misbehaves', () => {
 		);
 
 		// Saving is not offered when it cannot work.
-		await page.goto(`${server.url}/card`);
+		await openHydrated(page, `${server.url}/card`);
 		await expect.poll(() => headingText(page), eventually).toBe(t('zh-TW', 'card_heading'));
 		await page.getByRole('alert').waitFor();
 		expect(await saveButton(page).isDisabled()).toBe(true);

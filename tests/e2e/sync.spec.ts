@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import {
 	eventually,
 	launchBrowser,
+	openHydrated,
 	startAppServer,
 	t,
 	waitForServiceWorkerControl,
@@ -39,7 +40,7 @@ afterAll(async () => {
 });
 
 async function turnOnSync(page: Page): Promise<void> {
-	await page.goto(`${server.url}/settings`);
+	await openHydrated(page, `${server.url}/settings`);
 	await page.getByTestId('sync-enable').click();
 	await page.getByTestId('sync-on').waitFor();
 	await expect
@@ -48,7 +49,7 @@ async function turnOnSync(page: Page): Promise<void> {
 }
 
 async function saveCard(page: Page, name: string): Promise<void> {
-	await page.goto(`${server.url}/card#edit`);
+	await openHydrated(page, `${server.url}/card#edit`);
 	await page.getByLabel(t(locale, 'card_field_name'), { exact: true }).fill(name);
 	await page.getByRole('button', { name: t(locale, 'card_save') }).click();
 	await page.getByText(t(locale, 'card_saved')).waitFor();
@@ -56,14 +57,14 @@ async function saveCard(page: Page, name: string): Promise<void> {
 
 /** The link in the owner's QR once it carries an exchange token. */
 async function qrLinkWithToken(page: Page): Promise<string> {
-	await page.goto(`${server.url}/card`);
+	await openHydrated(page, `${server.url}/card`);
 	const qr = page.getByTestId('my-qr');
 	await expect.poll(() => qr.getAttribute('data-card-url'), eventually).toMatch(TOKENED_LINK);
 	return (await qr.getAttribute('data-card-url')) ?? '';
 }
 
 async function scanAndKeep(page: Page): Promise<void> {
-	await page.goto(`${server.url}/scan`);
+	await openHydrated(page, `${server.url}/scan`);
 	await page.getByRole('button', { name: t(locale, 'scan_start_camera') }).click();
 	await page.getByTestId('scan-preview').waitFor();
 	await page.getByRole('button', { name: t(locale, 'scan_save'), exact: true }).click();
@@ -98,7 +99,7 @@ async function serverConnections(ownerName: string) {
 }
 
 async function syncNowAndSeeArrival(page: Page, name: string): Promise<void> {
-	await page.goto(`${server.url}/settings`);
+	await openHydrated(page, `${server.url}/settings`);
 	await page.getByTestId('sync-now').click();
 	await page
 		.getByTestId('exchange-arrival')
@@ -111,7 +112,7 @@ describe('the one-scan, two-way swap', () => {
 
 	test('A shows the QR, B scans it: both keep each other, with a follow-up', async () => {
 		const { page } = owner;
-		await page.goto(`${server.url}/`);
+		await openHydrated(page, `${server.url}/`);
 		await turnOnSync(page);
 		await saveCard(page, '陳怡君');
 		link = await qrLinkWithToken(page);
@@ -122,7 +123,7 @@ describe('the one-scan, two-way swap', () => {
 			locale
 		});
 		scanners.push(scanner);
-		await scanner.page.goto(`${server.url}/`);
+		await openHydrated(scanner.page, `${server.url}/`);
 		await turnOnSync(scanner.page);
 		await saveCard(scanner.page, '林志明');
 		await scanAndKeep(scanner.page);
@@ -138,7 +139,7 @@ describe('the one-scan, two-way swap', () => {
 			{ name: '陳怡君', source: 'scan', followUps: 1 }
 		]);
 		// The scanner's device pushes what it kept; the owner's connection came from the server.
-		await scanner.page.goto(`${server.url}/settings`);
+		await openHydrated(scanner.page, `${server.url}/settings`);
 		await scanner.page.getByTestId('sync-now').click();
 		await expect
 			.poll(() => scanner.page.getByTestId('sync-waiting').getAttribute('data-count'), eventually)
@@ -159,7 +160,7 @@ describe('the one-scan, two-way swap', () => {
 		});
 		scanners.push(scanner);
 		const { page, context } = scanner;
-		await page.goto(`${server.url}/`);
+		await openHydrated(page, `${server.url}/`);
 		// Offline, the scanner and its chunks come from the service worker's cache.
 		await waitForServiceWorkerControl(page);
 		await turnOnSync(page);
@@ -198,7 +199,7 @@ describe('the one-scan, two-way swap', () => {
 	test('an email carries the account to another device; deleting it empties the server only', async () => {
 		const email = 'yijun@example.test';
 		const { page } = owner;
-		await page.goto(`${server.url}/settings`);
+		await openHydrated(page, `${server.url}/settings`);
 		await expect
 			.poll(() => page.getByTestId('sync-account').innerText(), eventually)
 			.toBe(t(locale, 'sync_account_device_only'));
@@ -214,7 +215,7 @@ describe('the one-scan, two-way swap', () => {
 		const laptop = await launchBrowser({ locale });
 		try {
 			const other = laptop.page;
-			await other.goto(`${server.url}/settings`);
+			await openHydrated(other, `${server.url}/settings`);
 			await other.getByText(t(locale, 'sync_signin_heading')).click();
 			await other.getByTestId('sync-signin-email').fill(email);
 			await other.getByTestId('sync-signin-send').click();

@@ -239,3 +239,12 @@ export function t(locale: TestLocale, key: MessageKey, params: Params = {}): str
 export async function waitForHydration(page: Page): Promise<void> {
 	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
 }
+
+/**
+ * Opens a page and waits for hydration: a tap on a prerendered button before its handler is
+ * attached does nothing, which on a busy machine is a flaky test rather than a bug.
+ */
+export async function openHydrated(page: Page, url: string): Promise<void> {
+	await page.goto(url);
+	await waitForHydration(page);
+}
