@@ -5,7 +5,7 @@ import {
 	type FollowUp
 } from '$lib/domain/records';
 import type { RapportDatabase } from './db';
-import { putAndQueue, validOnly, type Readout } from './records';
+import { putAllAndQueue, putAndQueue, validOnly, type Readout } from './records';
 
 export function followUpRepository(db: RapportDatabase) {
 	return {
@@ -39,22 +39,13 @@ export interface QueueChange {
 export async function applyQueueChange(db: RapportDatabase, change: QueueChange): Promise<void> {
 	const followUps = (change.followUps ?? []).map((record) => followUpSchema.parse(record));
 	const connections = (change.connections ?? []).map((record) => connectionSchema.parse(record));
-	const tx = db.transaction(['followUps', 'connections', 'outbox'], 'readwrite');
-	const queuedAt = new Date().toISOString();
-	const outbox = tx.objectStore('outbox');
-	await Promise.all([
-		...followUps.flatMap((record) => [
-			tx.objectStore('followUps').put(record),
-			outbox.add({ aggregate: 'followUps', recordId: record.id, op: 'upsert', queuedAt })
-		]),
-		...connections.flatMap((record) => [
-			tx.objectStore('connections').put(record),
-			outbox.add({ aggregate: 'connections', recordId: record.id, op: 'upsert', queuedAt })
-		]),
-		...(change.removeFollowUps ?? []).flatMap((id) => [
-			tx.objectStore('followUps').delete(id),
-			outbox.add({ aggregate: 'followUps', recordId: id, op: 'delete', queuedAt })
-		]),
-		tx.done
+	await putAllAndQueue(db, [
+		...followUps.map((record) => ({ store: 'followUps' as const, record, recordId: record.id })),
+		...connections.map((record) => ({
+			store: 'connections' as const,
+			record,
+			recordId: record.id
+		})),
+		...(change.removeFollowUps ?? []).map((recordId) => ({ store: 'followUps' as const, recordId }))
 	]);
 }

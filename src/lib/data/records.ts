@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { OutboxEntry, RapportDatabase, RecordAggregate, Stored } from './db';
+import type { RapportDatabase, RecordAggregate, Stored } from './db';
 
 /** A read that kept what it could: records that fail validation are counted, not thrown. */
 export interface Readout<T> {
@@ -23,11 +23,22 @@ export function validOnly<S extends z.ZodMiniType>(
 
 type SyncedStore = RecordAggregate;
 
+/** A record saved, or (without `record`) removed from the device; either way queued for sync. */
 export interface QueuedWrite {
 	store: SyncedStore;
-	record: Stored;
+	record?: Stored;
 	recordId: string;
-	op?: OutboxEntry['op'];
+}
+
+const queuedListeners = new Set<() => void>();
+
+/**
+ * Hears of every change queued for sync, once its transaction has committed: how sync pushes
+ * soon after a save without each screen having to tell it.
+ */
+export function onQueued(listener: () => void): () => void {
+	queuedListeners.add(listener);
+	return () => queuedListeners.delete(listener);
 }
 
 /**
@@ -39,15 +50,24 @@ export async function putAllAndQueue(db: RapportDatabase, writes: QueuedWrite[])
 	const stores = [...new Set(writes.map((write) => write.store))];
 	const tx = db.transaction([...stores, 'outbox'], 'readwrite');
 	const queuedAt = new Date().toISOString();
+	const outbox = tx.objectStore('outbox');
 	await Promise.all([
-		...writes.flatMap(({ store, record, recordId, op = 'upsert' }) => [
-			store === 'profile'
-				? tx.objectStore(store).put(record, recordId)
-				: tx.objectStore(store).put(record),
-			tx.objectStore('outbox').add({ aggregate: store, recordId, op, queuedAt })
-		]),
+		...writes.flatMap(({ store, record, recordId }): Promise<unknown>[] => {
+			const records = tx.objectStore(store);
+			if (record === undefined) {
+				return [
+					records.delete(recordId),
+					outbox.add({ aggregate: store, recordId, op: 'delete', queuedAt })
+				];
+			}
+			return [
+				store === 'profile' ? records.put(record, recordId) : records.put(record),
+				outbox.add({ aggregate: store, recordId, op: 'upsert', queuedAt })
+			];
+		}),
 		tx.done
 	]);
+	for (const listener of queuedListeners) listener();
 }
 
 export function putAndQueue(

@@ -136,17 +136,8 @@ class AppState {
 		return storageReport();
 	}
 
-	/** Set by sync while it runs (so a save is pushed soon after); the shell never loads sync. */
-	onSaved: (() => void) | null = null;
-
-	/** Every change queued for sync says so here, so it is pushed soon after. */
-	changedLocally(): void {
-		this.onSaved?.();
-	}
-
 	/** The first save is the moment the data becomes worth keeping, so we ask then, once. */
 	async afterSave(db: RapportDatabase): Promise<void> {
-		this.changedLocally();
 		const settings = (await repositories()).settings(db);
 		if ((await settings.get()).persistenceRequestedAt) return;
 		await requestPersistence();

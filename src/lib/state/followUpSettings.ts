@@ -28,10 +28,7 @@ export async function saveFollowUpSettings(patch: FollowUpSettings): Promise<Fol
 	// sync keeps the newer profile: so the change travels as a newer profile.
 	const profiles = profileRepository(db);
 	const { profile } = await profiles.get();
-	if (profile) {
-		await profiles.save({ ...profile, updatedAt: new Date().toISOString() });
-		app.changedLocally();
-	}
+	if (profile) await profiles.save({ ...profile, updatedAt: new Date().toISOString() });
 	await app.refresh();
 	return saved;
 }

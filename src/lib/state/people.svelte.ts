@@ -110,7 +110,6 @@ export class PersonEditor {
 				card: { ...connection.card, channels: check.channels },
 				updatedAt: at
 			});
-			app.changedLocally();
 			this.#fill(saved);
 			this.status = 'saved';
 		} catch {
@@ -127,7 +126,6 @@ export class PersonEditor {
 		try {
 			const db = await app.database();
 			const removed = await connectionRepository(db).softDelete(connection.id, at);
-			app.changedLocally();
 			await app.refresh();
 			return removed;
 		} catch {

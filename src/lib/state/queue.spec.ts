@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectionRepository } from '$lib/data/connections';
+import { onQueued } from '$lib/data/records';
 import { settingsRepository } from '$lib/data/settings';
 import { aConnection, aFollowUp, at } from '$lib/testing/factories';
 import { app } from './app.svelte';
@@ -33,7 +34,7 @@ describe('the queue', () => {
 
 		// Each action and its undo is queued for sync, and sync hears of it to push soon after.
 		let changes = 0;
-		app.onSaved = () => changes++;
+		const stopHearing = onQueued(() => changes++);
 		const [overdue] = queue.grouped.sections[0]?.items ?? [];
 		await queue.done(overdue!);
 		expect(changes).toBe(1);
@@ -46,7 +47,7 @@ describe('the queue', () => {
 
 		await queue.undo();
 		expect(changes).toBe(2);
-		app.onSaved = null;
+		stopHearing();
 		expect(queue.grouped.counts).toMatchObject({ overdue: 1, done: 0 });
 		expect(queue.followUps.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(0);
 		expect(app.dueCount).toBe(1);

@@ -282,7 +282,6 @@ export class QueueState {
 		try {
 			const db = await app.database();
 			await actions.undo(db, change);
-			app.changedLocally();
 			this.#apply(change.followUps, change.connections, change.remove);
 			this.#show({ message: m.queue_undone(), undo: null, tone: 'info' });
 			await app.refresh();
@@ -346,7 +345,6 @@ export class QueueState {
 			const db = await app.database();
 			const now = new Date();
 			const { result, message } = await run(db, now);
-			app.changedLocally();
 			this.now = now;
 			this.#apply(
 				[result.followUp, result.next].filter((f): f is FollowUp => f !== undefined),

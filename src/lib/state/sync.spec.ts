@@ -188,7 +188,10 @@ function setUp(options: { configured?: boolean; on?: boolean; online?: boolean }
 		storedDataChanged: async () => {
 			refreshes++;
 		},
-		onLocalSave: (next) => (hook = next),
+		watchLocalWrites: (next) => {
+			hook = next;
+			return () => (hook = null);
+		},
 		preference: { read: () => preference, set: (on) => (preference = on) },
 		isOnline: () => online
 	};

@@ -1,3 +1,4 @@
+import { onQueued } from '$lib/data/records';
 import { supabaseConfig } from '$lib/data/sync/config';
 import type { SyncEngine, SyncStatus } from '$lib/data/sync/engine';
 import {
@@ -48,8 +49,8 @@ export interface SyncDependencies {
 	myCard(): Promise<Record<string, unknown> | null>;
 	/** A pull changed what is stored: the shell reads its counts and records again. */
 	storedDataChanged(): Promise<void>;
-	/** Registers what to do after every local save (null: nothing). */
-	onLocalSave(hook: (() => void) | null): void;
+	/** Calls back after every change queued for sync on this device; returns how to stop. */
+	watchLocalWrites(listener: () => void): () => void;
 	preference: { read(): boolean; set(on: boolean): void };
 	isOnline(): boolean;
 }
@@ -166,12 +167,11 @@ export class SyncState {
 		this.status = engine.status();
 		this.#lastSyncedAt = this.status.lastSyncedAt;
 		// Writes come in bursts (a scan, then a note): the engine's short delay covers them all.
-		this.#deps.onLocalSave(() => engine.schedule());
 		this.#teardown = [
+			this.#deps.watchLocalWrites(() => engine.schedule()),
 			engine.subscribe((status) => this.#statusChanged(status)),
 			engine.onExchangeArrivals((names) => this.#arrived(names)),
-			unwatch,
-			() => this.#deps.onLocalSave(null)
+			unwatch
 		];
 		// Push on start: whatever was saved while sync was not running goes out now.
 		engine.schedule(0);
@@ -480,7 +480,7 @@ function browserDependencies(): SyncDependencies {
 			return app.profile ? { ...sharedCard(app.profile) } : null;
 		},
 		storedDataChanged: () => app.refresh(),
-		onLocalSave: (hook) => (app.onSaved = hook),
+		watchLocalWrites: onQueued,
 		preference: syncSwitch,
 		isOnline: () => navigator.onLine
 	};
