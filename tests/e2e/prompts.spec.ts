@@ -23,6 +23,7 @@ import {
 	shownCard,
 	type ContentPrompt
 } from '../support/prompts';
+import { readStore } from '../support/card';
 
 let server: AppServer;
 let session: BrowserSession;
@@ -254,6 +255,10 @@ describe('in zh-TW', () => {
 				.getAttribute('href')
 		).toBe('/card');
 		await full.fill('大家好，我是小陳！');
+		// Saved as typed; reload once it is on disk, not while the write is still in flight.
+		await expect
+			.poll(async () => JSON.stringify(await readStore(page, 'settings')), eventually)
+			.toContain('大家好，我是小陳！');
 		await page.reload();
 		await page.getByRole('tab', { name: t('zh-TW', 'prompts_tab_opener') }).click();
 		await expect.poll(() => full.inputValue(), eventually).toBe('大家好，我是小陳！');
