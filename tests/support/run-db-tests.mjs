@@ -11,6 +11,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tests = join(root, 'supabase', 'tests');
 const PG_PROVE = '/usr/bin/pg_prove';
 
+// `npm run test:db -- [file.sql …] [vitest filters …]` runs a part of the suite while working on
+// it: `.sql` names choose the pgTAP files, anything else goes to vitest; `--no-vitest` and
+// `--no-pgtap` skip a half. With no arguments, everything runs.
+const cliArgs = process.argv.slice(2);
+const chosenSql = cliArgs.filter((arg) => arg.endsWith('.sql'));
+const vitestFilters = cliArgs.filter((arg) => !arg.endsWith('.sql') && !arg.startsWith('--no-'));
+const runPgTap = !cliArgs.includes('--no-pgtap');
+const runVitest = !cliArgs.includes('--no-vitest');
+
 /** @type {import('./pg-cluster.mjs').Cluster | undefined} */
 let cluster;
 /** @type {import('node:child_process').ChildProcess | undefined} */
@@ -85,31 +94,38 @@ async function main() {
 	applySupabaseSchema(connectionString, (file) => console.log(relative(root, file)));
 	psql(connectionString, ['-c', 'create extension pgtap with schema extensions']);
 
+	const pgTapFiles = sqlFiles(tests).filter(
+		(file) => chosenSql.length === 0 || chosenSql.some((chosen) => file.endsWith(chosen))
+	);
 	step('pgTAP (pg_prove)');
-	const pgTapPassed = await runStep(PG_PROVE, [
-		'--failures',
-		'--comments',
-		'--ext',
-		'.sql',
-		'--psql-bin',
-		'/usr/lib/postgresql/15/bin/psql',
-		'-h',
-		host,
-		'-p',
-		String(port),
-		'-U',
-		'postgres',
-		'-d',
-		'postgres',
-		...sqlFiles(tests).map((file) => relative(root, file))
-	]);
+	const pgTapPassed =
+		!runPgTap ||
+		(await runStep(PG_PROVE, [
+			'--failures',
+			'--comments',
+			'--ext',
+			'.sql',
+			'--psql-bin',
+			'/usr/lib/postgresql/15/bin/psql',
+			'-h',
+			host,
+			'-p',
+			String(port),
+			'-U',
+			'postgres',
+			'-d',
+			'postgres',
+			...pgTapFiles.map((file) => relative(root, file))
+		]));
 
 	step('vitest --project db');
 	const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
-	const vitestPassed = await runStep(process.execPath, [vitest, 'run', '--project', 'db'], {
-		...process.env,
-		RAPPORT_TEST_DATABASE_URL: connectionString
-	});
+	const vitestPassed =
+		!runVitest ||
+		(await runStep(process.execPath, [vitest, 'run', '--project', 'db', ...vitestFilters], {
+			...process.env,
+			RAPPORT_TEST_DATABASE_URL: connectionString
+		}));
 
 	step('Summary');
 	console.log(`pgTAP:  ${pgTapPassed ? 'passed' : 'FAILED'}`);

@@ -4,9 +4,10 @@ import { createHmac } from 'node:crypto';
 
 /**
  * Where the browser tests' gateway listens, and what the app built for the tests calls
- * (Supabase's own local port, so nothing else here uses it).
+ * (Supabase's own local port, so nothing else here uses it). RAPPORT_GATEWAY_PORT moves it, so
+ * two checkouts can run their browser tests side by side; set it for the build and the tests alike.
  */
-export const E2E_SUPABASE_PORT = 54321;
+export const E2E_SUPABASE_PORT = Number(process.env.RAPPORT_GATEWAY_PORT ?? 54321);
 export const E2E_SUPABASE_URL = `http://127.0.0.1:${E2E_SUPABASE_PORT}`;
 export const E2E_JWT_SECRET = 'rapport-test-gateway-secret-not-for-production-0001';
 
