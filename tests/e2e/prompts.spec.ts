@@ -42,9 +42,9 @@ afterEach(async () => {
 });
 
 const zh = content('zh-TW');
+// A card written for any setting fits every setting; "any setting" deals only those.
 const fits = (prompt: ContentPrompt, depth: string, context: string) =>
-	prompt.depth === depth &&
-	(context === 'any' || prompt.contexts.includes(context) || prompt.contexts.includes('any'));
+	prompt.depth === depth && (prompt.contexts.includes(context) || prompt.contexts.includes('any'));
 
 const button = (page: Page, key: string, locale: TestLocale = 'zh-TW') =>
 	page.getByRole('button', { name: t(locale, key), exact: true });
@@ -70,7 +70,7 @@ describe('in zh-TW', () => {
 		session = await launchBrowser();
 	});
 
-	test('home’s “give me a prompt” opens straight on a warm-up prompt', async () => {
+	test('home’s “give me a prompt” opens straight on a warm-up prompt for any setting', async () => {
 		const { page } = session;
 		await page.goto(`${server.url}/`);
 		await page.getByRole('link', { name: new RegExp(t('zh-TW', 'action_prompt')) }).click();
@@ -78,8 +78,11 @@ describe('in zh-TW', () => {
 		const card = (await shownCard(page))!;
 		const prompt = zh.prompts.find((p) => p.id === card.id);
 		expect(prompt?.depth).toBe('warm-up');
+		expect(prompt?.contexts).toEqual(['any']);
 		expect(card.text).toBe(prompt?.text);
-		const warmUps = zh.prompts.filter((p) => p.depth === 'warm-up').length;
+		expect(await page.getByTestId('prompt-context').inputValue()).toBe('any');
+		// No event is current, so no workshop or job-fair card is in the deck.
+		const warmUps = zh.prompts.filter((p) => fits(p, 'warm-up', 'any')).length;
 		expect(card.position).toBe(`1 / ${warmUps}`);
 		expect(await headingText(page)).toBe(t('zh-TW', 'prompts_heading'));
 	});

@@ -46,8 +46,9 @@ describe('filterPrompts', () => {
 		expect(ids(filterPrompts(deck, { context: 'conference' }))).toEqual(['a', 'c', 'd']);
 	});
 
-	it('treats the `any` context as no context filter', () => {
-		expect(filterPrompts(deck, { context: 'any' })).toHaveLength(deck.length);
+	it('keeps only prompts written for any setting under `any`', () => {
+		expect(ids(filterPrompts(deck, { context: 'any' }))).toEqual(['a', 'd']);
+		expect(ids(filterPrompts(deck, { depth: 'connect', context: 'any' }))).toEqual([]);
 	});
 
 	it('combines depth and context', () => {

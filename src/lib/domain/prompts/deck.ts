@@ -8,7 +8,8 @@ export type PromptFilter = { depth?: Depth; context?: PromptContext };
 
 /**
  * Prompts of the given depth that fit the given context. A prompt fits a context when it lists it
- * or lists `any`; filtering by `any` (an event with no particular kind) keeps every prompt.
+ * or lists `any`. Filtering by `any` (an event of no particular kind) keeps only the `any` prompts:
+ * a card about "your table's exercise" makes no sense outside a workshop.
  */
 export function filterPrompts<T extends Prompt>(prompts: readonly T[], filter: PromptFilter): T[] {
 	const { depth, context } = filter;
@@ -16,7 +17,6 @@ export function filterPrompts<T extends Prompt>(prompts: readonly T[], filter: P
 		(prompt) =>
 			(depth === undefined || prompt.depth === depth) &&
 			(context === undefined ||
-				context === 'any' ||
 				prompt.contexts.includes(context) ||
 				prompt.contexts.includes('any'))
 	);
