@@ -178,6 +178,7 @@ describe('"Back up & sync"', () => {
 			'王小美',
 			'Amy Chen'
 		]);
+		expect(world.sync.arrivals[0]).toMatchObject({ connectionId: 'c-林志明' });
 		world.sync.dismissArrival(world.sync.arrivals[1]!.id);
 		expect(world.sync.arrivals.map((arrival) => arrival.name)).toEqual(['林志明', 'Amy Chen']);
 	});

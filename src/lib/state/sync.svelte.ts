@@ -17,9 +17,12 @@ import { syncSwitch } from './syncSwitch.svelte';
 
 export type SyncOutcome = { ok: true } | { ok: false; code: string };
 
+/** "{name} sent you their card", until dismissed. */
 export interface ExchangeArrival {
 	id: number;
 	name: string;
+	/** The person's page, where the note waits to be written. */
+	connectionId: string;
 }
 
 /** Sync once it runs: what the exchange token keeper needs of it. */
@@ -143,7 +146,7 @@ export class SyncState {
 		this.#teardown = [
 			this.#deps.watchLocalWrites(() => engine.schedule()),
 			engine.subscribe((status) => this.#statusChanged(status)),
-			engine.onExchangeArrivals((names) => this.#arrived(names)),
+			engine.onExchangeArrivals((arrived) => this.#arrived(arrived)),
 			unwatch
 		];
 		// Push on start: whatever was saved while sync was not running goes out now.
@@ -158,10 +161,10 @@ export class SyncState {
 		}
 	}
 
-	#arrived(names: string[]): void {
+	#arrived(arrived: { connectionId: string; name: string }[]): void {
 		this.arrivals = [
 			...this.arrivals,
-			...names.map((name) => ({ id: ++this.#arrivalCount, name }))
+			...arrived.map((arrival) => ({ ...arrival, id: ++this.#arrivalCount }))
 		];
 	}
 

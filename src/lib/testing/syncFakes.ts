@@ -1,6 +1,6 @@
 // Fakes of the sync transport and engine for the state specs: they answer like the server would
 // and record what they were asked.
-import type { SyncEngine, SyncStatus } from '$lib/data/sync/engine';
+import type { ExchangeArrival, SyncEngine, SyncStatus } from '$lib/data/sync/engine';
 import type { Account, ExchangeToken, SyncTransport } from '$lib/data/sync/transport';
 
 export const anonymous: Account = { userId: 'user-1', email: null, isAnonymous: true };
@@ -106,7 +106,7 @@ export class FakeEngine implements SyncEngine {
 	stopped = false;
 	dismissed = 0;
 	#listeners = new Set<(status: SyncStatus) => void>();
-	#arrivals = new Set<(names: string[]) => void>();
+	#arrivals = new Set<(arrivals: ExchangeArrival[]) => void>();
 
 	async sync() {
 		this.syncs++;
@@ -122,7 +122,7 @@ export class FakeEngine implements SyncEngine {
 		listener(this.current);
 		return () => this.#listeners.delete(listener);
 	}
-	onExchangeArrivals(listener: (names: string[]) => void) {
+	onExchangeArrivals(listener: (arrivals: ExchangeArrival[]) => void) {
 		this.#arrivals.add(listener);
 		return () => this.#arrivals.delete(listener);
 	}
@@ -140,8 +140,10 @@ export class FakeEngine implements SyncEngine {
 		this.current = { ...this.current, ...patch };
 		for (const listener of this.#listeners) listener(this.current);
 	}
+	/** People arriving by exchange, named; each connection id is `c-<name>`. */
 	arrive(names: string[]) {
-		for (const listener of this.#arrivals) listener(names);
+		const arrivals = names.map((name) => ({ connectionId: `c-${name}`, name }));
+		for (const listener of this.#arrivals) listener(arrivals);
 	}
 	get listening() {
 		return this.#listeners.size + this.#arrivals.size;
