@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServerRefusal, TransportFailure } from '$lib/data/sync/transport';
 import { FakeEngine, FakeTransport, token } from '$lib/testing/syncFakes';
 import {
+	ARRIVAL_PULL_MS,
 	ExchangeTokenState,
 	TOKEN_RENEW_MARGIN_MS,
 	TOKEN_RETRY_MS,
@@ -14,6 +15,7 @@ const eventId = '00000000-0000-4000-8000-000000000001';
 
 /** The token keeper on a real SyncState over fakes, as the browser wires them. */
 function setUp(options: { online?: boolean } = {}) {
+	let visible = true;
 	const transport = new FakeTransport();
 	const engines: FakeEngine[] = [];
 	let preference = false;
@@ -35,7 +37,8 @@ function setUp(options: { online?: boolean } = {}) {
 		connection: () => sync.connection(),
 		onSyncStopped: (listener) => sync.onStopped(listener),
 		myCard: async () => card,
-		isOnline: () => online
+		isOnline: () => online,
+		isVisible: () => visible
 	});
 	return {
 		sync,
@@ -47,7 +50,8 @@ function setUp(options: { online?: boolean } = {}) {
 			return engine;
 		},
 		setCard: (next: Record<string, unknown> | null) => (card = next),
-		setOnline: (next: boolean) => (online = next)
+		setOnline: (next: boolean) => (online = next),
+		setVisible: (next: boolean) => (visible = next)
 	};
 }
 
@@ -123,6 +127,8 @@ describe('the exchange token in my QR', () => {
 		vi.useFakeTimers();
 		const world = setUp();
 		await world.sync.enable();
+		// A locked phone: the token is still renewed, with no arrival pulls in between.
+		world.setVisible(false);
 		world.transport.tokens.push(token('AAAAAAAAAAAAAAAAAAAAAA', 30));
 		await world.exchange.exchangeTokenFor(null);
 		// Made 25 minutes from now, valid for 30 more.
@@ -157,6 +163,52 @@ describe('the exchange token in my QR', () => {
 		await world.sync.signOut();
 		expect(world.exchange.current).toBeNull();
 		expect(await world.exchange.exchangeTokenFor(null)).toBeNull();
+	});
+});
+
+describe('while my QR is on screen', () => {
+	it('pulls every couple of seconds, only while it is visible and online, and stops when it closes', async () => {
+		vi.useFakeTimers();
+		const world = setUp();
+		await world.sync.enable();
+		world.transport.tokens.push(token('q3Jx-_9ZbT0aKc1mN2pL4w', 120));
+		await world.exchange.exchangeTokenFor(null);
+		await vi.advanceTimersByTimeAsync(ARRIVAL_PULL_MS * 3);
+		expect(world.engine.syncs).toBe(3);
+
+		world.setVisible(false);
+		await vi.advanceTimersByTimeAsync(ARRIVAL_PULL_MS * 3);
+		world.setVisible(true);
+		world.setOnline(false);
+		await vi.advanceTimersByTimeAsync(ARRIVAL_PULL_MS * 3);
+		expect(world.engine.syncs).toBe(3);
+
+		world.setOnline(true);
+		world.exchange.stopExchangeToken();
+		await vi.advanceTimersByTimeAsync(ARRIVAL_PULL_MS * 3);
+		expect(world.engine.syncs).toBe(3);
+	});
+
+	it('shows a new QR on request, which stops the earlier ones on the server', async () => {
+		const world = setUp();
+		await world.sync.enable();
+		world.transport.tokens.push(token('AAAAAAAAAAAAAAAAAAAAAA', 60));
+		await world.exchange.exchangeTokenFor(eventId);
+		world.transport.tokens.push(token('BBBBBBBBBBBBBBBBBBBBBB', 60));
+		expect(await world.exchange.showNewQr()).toBe(true);
+		expect(world.exchange.current).toMatchObject({
+			token: 'BBBBBBBBBBBBBBBBBBBBBB',
+			requestedFor: eventId
+		});
+		expect(world.transport.calls.filter((call) => call.startsWith('create'))).toEqual([
+			`createExchangeToken:${eventId}`,
+			`createExchangeToken:${eventId}:new`
+		]);
+
+		world.setOnline(false);
+		expect(await world.exchange.showNewQr()).toBe(false);
+		expect(world.exchange.current?.token).toBe('BBBBBBBBBBBBBBBBBBBBBB');
+		world.exchange.stopExchangeToken();
 	});
 });
 

@@ -32,6 +32,8 @@ export interface ExchangeDependencies {
 	/** My saved card with the shared fields only, as the card page sends it back; or null. */
 	myCard(): Promise<Record<string, unknown> | null>;
 	isOnline(): boolean;
+	/** The page is on screen (not a background tab, not a locked phone). */
+	isVisible(): boolean;
 }
 
 /** How long opening the QR waits for a token before it shows the card alone. */
@@ -40,6 +42,11 @@ export const TOKEN_WAIT_MS = 800;
 export const TOKEN_RENEW_MARGIN_MS = 5 * 60_000;
 /** Offline at renewal time: try again after this. */
 export const TOKEN_RETRY_MS = 60_000;
+/**
+ * While my QR is on screen, sync pulls this often, so a card sent back through it shows within
+ * seconds (docs/sync.md, "Hearing of it while the QR is on screen"; the gateway has no Realtime).
+ */
+export const ARRIVAL_PULL_MS = 2_000;
 // setTimeout misbehaves past 2^31 ms; a token for an event next month is checked hourly instead.
 const LONGEST_TIMER_MS = 60 * 60_000;
 
@@ -52,6 +59,8 @@ export class ExchangeTokenState {
 	#tokenWanted: { eventId: string | null } | undefined = undefined;
 	#tokenTimer: ReturnType<typeof setTimeout> | undefined;
 	#tokenFetch: { eventId: string | null; token: Promise<string | null> } | null = null;
+	#watch: ReturnType<typeof setInterval> | undefined;
+	#pulling = false;
 
 	constructor(deps: ExchangeDependencies) {
 		this.#deps = deps;
@@ -69,6 +78,7 @@ export class ExchangeTokenState {
 	 */
 	async exchangeTokenFor(eventId: string | null): Promise<string | null> {
 		this.#tokenWanted = { eventId };
+		this.#watchForArrivals();
 		const current = this.#usableToken(eventId);
 		if (current) {
 			this.#renewLater(current);
@@ -89,6 +99,44 @@ export class ExchangeTokenState {
 	stopExchangeToken(): void {
 		this.#tokenWanted = undefined;
 		clearTimeout(this.#tokenTimer);
+		clearInterval(this.#watch);
+		this.#watch = undefined;
+	}
+
+	/**
+	 * "Show a new QR": a fresh token for the QR on screen, and every earlier one stops taking
+	 * cards (a QR photographed and passed around, or shown to the wrong person). False when it
+	 * could not be had (offline, sync off); the QR then stays as it was.
+	 */
+	async showNewQr(): Promise<boolean> {
+		const eventId = this.#tokenWanted?.eventId ?? null;
+		const connection = await this.#deps.connection();
+		if (!connection || !this.#deps.isOnline()) return false;
+		try {
+			const token = await this.#askForToken(connection, eventId, true);
+			this.#keep({ ...token, requestedFor: eventId });
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	// A pull every couple of seconds while the QR is visible; nothing while it is closed, hidden
+	// or offline. One pull at a time: a slow answer is not stacked up behind.
+	#watchForArrivals(): void {
+		if (this.#watch !== undefined) return;
+		this.#watch = setInterval(() => void this.#pullOnce(), ARRIVAL_PULL_MS);
+	}
+
+	async #pullOnce(): Promise<void> {
+		if (this.#pulling || !this.#deps.isVisible() || !this.#deps.isOnline()) return;
+		this.#pulling = true;
+		try {
+			const connection = await this.#deps.connection();
+			await connection?.engine.sync();
+		} finally {
+			this.#pulling = false;
+		}
 	}
 
 	#usableToken(eventId: string | null): ExchangeTokenFor | null {
@@ -113,22 +161,28 @@ export class ExchangeTokenState {
 		const connection = await this.#deps.connection();
 		if (!connection || !this.#deps.isOnline()) return null;
 		try {
-			const token = await this.#askForToken(connection, eventId);
-			const kept = { ...token, requestedFor: eventId };
-			this.current = kept;
-			if (this.#tokenWanted) this.#renewLater(kept);
+			const token = await this.#askForToken(connection, eventId, false);
+			this.#keep({ ...token, requestedFor: eventId });
 			return token.token;
 		} catch {
 			return null;
 		}
 	}
 
+	#keep(token: ExchangeTokenFor): void {
+		this.current = token;
+		if (this.#tokenWanted) this.#renewLater(token);
+	}
+
 	async #askForToken(
 		{ transport, engine }: SyncConnection,
-		eventId: string | null
+		eventId: string | null,
+		revokeOthers: boolean
 	): Promise<ExchangeToken> {
+		const ask = (forEvent: string | null) =>
+			transport.createExchangeToken(forEvent, { revokeOthers });
 		try {
-			return await transport.createExchangeToken(eventId);
+			return await ask(eventId);
 		} catch (error) {
 			if (eventId === null || failureCode(error) !== 'exchange_event_not_found') throw error;
 		}
@@ -136,10 +190,10 @@ export class ExchangeTokenState {
 		// a token for no event still brings their card, just not linked to the event.
 		await engine.sync();
 		try {
-			return await transport.createExchangeToken(eventId);
+			return await ask(eventId);
 		} catch (error) {
 			if (failureCode(error) !== 'exchange_event_not_found') throw error;
-			return transport.createExchangeToken(null);
+			return ask(null);
 		}
 	}
 
@@ -214,7 +268,8 @@ function browserDependencies(): ExchangeDependencies {
 			const [{ sharedCard }] = await Promise.all([import('$lib/domain/profile'), app.load()]);
 			return app.profile ? { ...sharedCard(app.profile) } : null;
 		},
-		isOnline: () => navigator.onLine
+		isOnline: () => navigator.onLine,
+		isVisible: () => document.visibilityState === 'visible'
 	};
 }
 

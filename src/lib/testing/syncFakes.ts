@@ -85,8 +85,8 @@ export class FakeTransport implements SyncTransport {
 		await this.#call('pull');
 		return { changes: [], cursor: null, more: false };
 	}
-	async createExchangeToken(forEvent: string | null) {
-		await this.#call(`createExchangeToken:${forEvent}`);
+	async createExchangeToken(forEvent: string | null, options?: { revokeOthers?: boolean }) {
+		await this.#call(`createExchangeToken:${forEvent}${options?.revokeOthers ? ':new' : ''}`);
 		const next = this.tokens.shift();
 		if (!next) throw new Error('no token prepared');
 		return next;

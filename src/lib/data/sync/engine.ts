@@ -226,7 +226,7 @@ export function createSyncEngine(
 		skipped: 0
 	};
 	const statusListeners = new Set<(status: SyncStatus) => void>();
-	const arrivalListeners = new Set<(names: string[]) => void>();
+	const arrivalListeners = new Set<(arrivals: ExchangeArrival[]) => void>();
 	let failures = 0;
 	let stopped = false;
 	let running: Promise<void> | null = null;
