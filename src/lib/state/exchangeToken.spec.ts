@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServerRefusal, TransportFailure } from '$lib/data/sync/transport';
 import { FakeEngine, FakeTransport, token } from '$lib/testing/syncFakes';
+import { ARRIVAL_PULL_MS } from '$lib/domain/card/exchange';
 import {
-	ARRIVAL_PULL_MS,
 	ExchangeTokenState,
 	TOKEN_RENEW_MARGIN_MS,
 	TOKEN_RETRY_MS,

@@ -1,4 +1,5 @@
 import type { ExchangeToken, SyncTransport } from '$lib/data/sync/transport';
+import { ARRIVAL_PULL_MS } from '$lib/domain/card/exchange';
 import { app } from './app.svelte';
 import { failureCode, sync, type SyncConnection } from './sync.svelte';
 
@@ -42,11 +43,6 @@ export const TOKEN_WAIT_MS = 800;
 export const TOKEN_RENEW_MARGIN_MS = 5 * 60_000;
 /** Offline at renewal time: try again after this. */
 export const TOKEN_RETRY_MS = 60_000;
-/**
- * While my QR is on screen, sync pulls this often, so a card sent back through it shows within
- * seconds (docs/sync.md, "Hearing of it while the QR is on screen"; the gateway has no Realtime).
- */
-export const ARRIVAL_PULL_MS = 2_000;
 // setTimeout misbehaves past 2^31 ms; a token for an event next month is checked hourly instead.
 const LONGEST_TIMER_MS = 60 * 60_000;
 
