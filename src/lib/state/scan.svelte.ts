@@ -5,7 +5,7 @@ import { splitExchangeToken } from '$lib/domain/card/exchange';
 import { app } from './app.svelte';
 import { keepConnection } from './keepConnection';
 import { parseTags } from './people.svelte';
-import type { ExchangeProgress } from './sync.svelte';
+import type { ExchangeProgress } from './exchangeToken.svelte';
 import { syncSwitch } from './syncSwitch.svelte';
 
 // The scanner page's state. html5-qrcode (≈ 100 KB gz) is imported the moment the camera or a
@@ -292,8 +292,8 @@ export class ScanSession {
 		if (token && syncSwitch.on) {
 			// Sync's code loads only when there is a card to send back.
 			this.exchange = { status: 'sending' };
-			const { sync } = await import('./sync.svelte');
-			const outcome = await sync.acceptScannedExchange(token);
+			const { exchangeToken } = await import('./exchangeToken.svelte');
+			const outcome = await exchangeToken.acceptScannedExchange(token);
 			if (this.saved === saved) this.exchange = outcome;
 		}
 	}

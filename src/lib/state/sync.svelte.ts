@@ -5,38 +5,30 @@ import {
 	ServerRefusal,
 	TransportFailure,
 	type Account,
-	type ExchangeToken,
 	type SyncTransport
 } from '$lib/data/sync/transport';
 import { app } from './app.svelte';
 import { syncSwitch } from './syncSwitch.svelte';
 
-// "Back up & sync": the account, the engine's status for Settings, and the one-scan exchange.
+// "Back up & sync": the account, the engine's status for Settings, and who sent their card back.
 // Loaded only by screens that show sync (Settings, My card, the scanner once it has a token) and
 // by the shell once sync is on; supabase-js and the engine are imported only when sync starts.
+// The exchange token in my QR, and sending my card back, ride on it in exchangeToken.svelte.ts.
 
 export type SyncOutcome = { ok: true } | { ok: false; code: string };
 
-/** What became of my card after I kept someone from a QR that carried an exchange token. */
-export type ExchangeOutcome =
-	| { status: 'sent' }
-	/** Offline, or the network failed: in the outbox, sent on the next sync. */
-	| { status: 'queued' }
-	/** I have no card of my own yet, so there is nothing to send back. */
-	| { status: 'no_card' }
-	| { status: 'refused'; code: string };
-
-/** The same, with the moment before the answer, for the screens that show it. */
-export type ExchangeProgress = { status: 'sending' } | ExchangeOutcome;
-
+/** "{name} sent you their card", until dismissed. */
 export interface ExchangeArrival {
 	id: number;
 	name: string;
+	/** The person's page, where the note waits to be written. */
+	connectionId: string;
 }
 
-export interface ExchangeTokenFor extends ExchangeToken {
-	/** The event the token was asked for (the server may have given one for no event instead). */
-	requestedFor: string | null;
+/** Sync once it runs: what the exchange token keeper needs of it. */
+export interface SyncConnection {
+	engine: SyncEngine;
+	transport: SyncTransport;
 }
 
 /** Everything sync needs from outside, so the specs can run it against fakes. */
@@ -45,24 +37,12 @@ export interface SyncDependencies {
 	loadTransport(): Promise<SyncTransport | null>;
 	/** The engine, already syncing on the device's triggers (back online, visible again). */
 	startEngine(transport: SyncTransport): Promise<{ engine: SyncEngine; unwatch: () => void }>;
-	/** My saved card with the shared fields only, as the card page sends it back; or null. */
-	myCard(): Promise<Record<string, unknown> | null>;
 	/** A pull changed what is stored: the shell reads its counts and records again. */
 	storedDataChanged(): Promise<void>;
 	/** Calls back after every change queued for sync on this device; returns how to stop. */
 	watchLocalWrites(listener: () => void): () => void;
 	preference: { read(): boolean; set(on: boolean): void };
-	isOnline(): boolean;
 }
-
-/** How long opening the QR waits for a token before it shows the card alone. */
-export const TOKEN_WAIT_MS = 800;
-/** A token this close to expiring is replaced, so a QR on screen never shows a dead one. */
-export const TOKEN_RENEW_MARGIN_MS = 5 * 60_000;
-/** Offline at renewal time: try again after this. */
-export const TOKEN_RETRY_MS = 60_000;
-// setTimeout misbehaves past 2^31 ms; a token for an event next month is checked hourly instead.
-const LONGEST_TIMER_MS = 60 * 60_000;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const OTP = /^\d{6,10}$/;
@@ -88,7 +68,6 @@ export class SyncState {
 	sessionLost = $state(false);
 	/** Sync is on but could not start here (no local storage, the code failed to load). */
 	startFailure = $state<string | null>(null);
-	exchangeToken = $state<ExchangeTokenFor | null>(null);
 	/** "{name} scanned your card and sent theirs", until dismissed. */
 	arrivals = $state<ExchangeArrival[]>([]);
 
@@ -100,10 +79,7 @@ export class SyncState {
 	#teardown: (() => void)[] = [];
 	#lastSyncedAt: string | null = null;
 	#arrivalCount = 0;
-	/** The event a token is kept fresh for while my QR is open; undefined when it is closed. */
-	#tokenWanted: { eventId: string | null } | undefined = undefined;
-	#tokenTimer: ReturnType<typeof setTimeout> | undefined;
-	#tokenFetch: { eventId: string | null; token: Promise<string | null> } | null = null;
+	#stoppedListeners: (() => void)[] = [];
 
 	constructor(deps: SyncDependencies) {
 		this.#deps = deps;
@@ -170,7 +146,7 @@ export class SyncState {
 		this.#teardown = [
 			this.#deps.watchLocalWrites(() => engine.schedule()),
 			engine.subscribe((status) => this.#statusChanged(status)),
-			engine.onExchangeArrivals((names) => this.#arrived(names)),
+			engine.onExchangeArrivals((arrived) => this.#arrived(arrived)),
 			unwatch
 		];
 		// Push on start: whatever was saved while sync was not running goes out now.
@@ -185,10 +161,10 @@ export class SyncState {
 		}
 	}
 
-	#arrived(names: string[]): void {
+	#arrived(arrived: { connectionId: string; name: string }[]): void {
 		this.arrivals = [
 			...this.arrivals,
-			...names.map((name) => ({ id: ++this.#arrivalCount, name }))
+			...arrived.map((arrival) => ({ ...arrival, id: ++this.#arrivalCount }))
 		];
 	}
 
@@ -203,9 +179,8 @@ export class SyncState {
 		this.#engine = null;
 		this.#running = null;
 		this.status = null;
-		this.stopExchangeToken();
-		this.exchangeToken = null;
 		this.arrivals = [];
+		for (const listener of this.#stoppedListeners) listener();
 	}
 
 	#turnOff(): void {
@@ -316,150 +291,23 @@ export class SyncState {
 	}
 
 	/**
-	 * The token to put in my QR, or null when there is none to give (sync off, offline, the server
-	 * slow or refusing): the QR then carries my card alone, which still works. Waits a moment at
-	 * most; a token that comes later, and each renewal before it expires, lands in
-	 * `exchangeToken` until `stopExchangeToken()`.
+	 * The running engine and its transport, once sync has started; null while sync is off or could
+	 * not start. For what rides on sync without being part of it (the exchange token in my QR).
 	 */
-	async exchangeTokenFor(eventId: string | null): Promise<string | null> {
-		this.#tokenWanted = { eventId };
-		const current = this.#usableToken(eventId);
-		if (current) {
-			this.#renewLater(current);
-			return current.token;
-		}
-		let timer: ReturnType<typeof setTimeout> | undefined;
-		const giveUp = new Promise<null>((resolve) => {
-			timer = setTimeout(() => resolve(null), TOKEN_WAIT_MS);
-		});
-		try {
-			return await Promise.race([this.#fetchToken(eventId), giveUp]);
-		} finally {
-			clearTimeout(timer);
-		}
-	}
-
-	/** My QR closed: the token is kept for the next time, but no longer renewed. */
-	stopExchangeToken(): void {
-		this.#tokenWanted = undefined;
-		clearTimeout(this.#tokenTimer);
-	}
-
-	#usableToken(eventId: string | null): ExchangeTokenFor | null {
-		const token = this.exchangeToken;
-		if (!token || token.requestedFor !== eventId) return null;
-		return Date.parse(token.expiresAt) - Date.now() > TOKEN_RENEW_MARGIN_MS ? token : null;
-	}
-
-	#fetchToken(eventId: string | null): Promise<string | null> {
-		if (this.#tokenFetch?.eventId === eventId) return this.#tokenFetch.token;
-		const pending = {
-			eventId,
-			token: this.#createToken(eventId).finally(() => {
-				if (this.#tokenFetch === pending) this.#tokenFetch = null;
-			})
-		};
-		this.#tokenFetch = pending;
-		return pending.token;
-	}
-
-	async #createToken(eventId: string | null): Promise<string | null> {
-		await this.start();
-		const engine = this.#engine;
-		const transport = engine && (await this.#loadTransport());
-		if (!engine || !transport || !this.#deps.isOnline()) return null;
-		try {
-			const token = await this.#askForToken(transport, engine, eventId);
-			const kept = { ...token, requestedFor: eventId };
-			this.exchangeToken = kept;
-			if (this.#tokenWanted) this.#renewLater(kept);
-			return token.token;
-		} catch {
-			return null;
-		}
-	}
-
-	async #askForToken(
-		transport: SyncTransport,
-		engine: SyncEngine,
-		eventId: string | null
-	): Promise<ExchangeToken> {
-		try {
-			return await transport.createExchangeToken(eventId);
-		} catch (error) {
-			if (eventId === null || failureCode(error) !== 'exchange_event_not_found') throw error;
-		}
-		// The event is still in the outbox: push it and ask again. If the server still lacks it,
-		// a token for no event still brings their card, just not linked to the event.
-		await engine.sync();
-		try {
-			return await transport.createExchangeToken(eventId);
-		} catch (error) {
-			if (failureCode(error) !== 'exchange_event_not_found') throw error;
-			return transport.createExchangeToken(null);
-		}
-	}
-
-	#renewLater(token: ExchangeTokenFor): void {
-		clearTimeout(this.#tokenTimer);
-		const untilRenewal = Date.parse(token.expiresAt) - Date.now() - TOKEN_RENEW_MARGIN_MS;
-		this.#tokenTimer = setTimeout(
-			() => void this.#renew(),
-			Math.min(Math.max(untilRenewal, 0), LONGEST_TIMER_MS)
-		);
-	}
-
-	async #renew(): Promise<void> {
-		const wanted = this.#tokenWanted;
-		if (!wanted) return;
-		const current = this.#usableToken(wanted.eventId);
-		if (current) {
-			this.#renewLater(current);
-			return;
-		}
-		const renewed = await this.#fetchToken(wanted.eventId);
-		if (renewed || !this.#tokenWanted) return;
-		// Could not renew: an expired token would only earn the scanner an error, so drop it.
-		const stale = this.exchangeToken;
-		if (stale && Date.parse(stale.expiresAt) <= Date.now()) this.exchangeToken = null;
-		clearTimeout(this.#tokenTimer);
-		this.#tokenTimer = setTimeout(() => void this.#renew(), TOKEN_RETRY_MS);
-	}
-
-	/**
-	 * I kept someone from a QR that carried their exchange token: my card goes to them. Sent at
-	 * once when online; otherwise queued in the outbox for the next sync. Null when sync is off.
-	 */
-	async acceptScannedExchange(token: string): Promise<ExchangeOutcome | null> {
+	async connection(): Promise<SyncConnection | null> {
 		await this.start();
 		const engine = this.#engine;
 		if (!this.enabled || !engine) return null;
-		try {
-			const card = await this.#deps.myCard();
-			if (!card) return { status: 'no_card' };
-			const answered = this.#deps.isOnline() ? await this.#sendExchange(token, card) : null;
-			if (answered) return answered;
-			await engine.queueExchange(token, card);
-			return { status: 'queued' };
-		} catch (error) {
-			return { status: 'refused', code: failureCode(error) };
-		}
+		const transport = await this.#loadTransport();
+		return transport ? { engine, transport } : null;
 	}
 
-	/** The server's answer, or null when the network failed and the outbox should take over. */
-	async #sendExchange(
-		token: string,
-		card: Record<string, unknown>
-	): Promise<ExchangeOutcome | null> {
-		try {
-			const transport = await this.#loadTransport();
-			if (!transport) return null;
-			await transport.acceptExchange(token, card);
-			return { status: 'sent' };
-		} catch (error) {
-			const code = failureCode(error);
-			return code === 'network' ? null : { status: 'refused', code };
-		}
+	/** Calls back whenever sync stops (turned off, signed out); returns how to stop listening. */
+	onStopped(listener: () => void): () => void {
+		this.#stoppedListeners = [...this.#stoppedListeners, listener];
+		return () => {
+			this.#stoppedListeners = this.#stoppedListeners.filter((other) => other !== listener);
+		};
 	}
 }
 
@@ -475,14 +323,9 @@ function browserDependencies(): SyncDependencies {
 			const engine = createSyncEngine(db, transport);
 			return { engine, unwatch: watchTriggers(engine, window, document) };
 		},
-		async myCard() {
-			const [{ sharedCard }] = await Promise.all([import('$lib/domain/profile'), app.load()]);
-			return app.profile ? { ...sharedCard(app.profile) } : null;
-		},
 		storedDataChanged: () => app.refresh(),
 		watchLocalWrites: onQueued,
-		preference: syncSwitch,
-		isOnline: () => navigator.onLine
+		preference: syncSwitch
 	};
 }
 

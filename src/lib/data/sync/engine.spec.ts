@@ -14,6 +14,7 @@ import {
 	createSyncEngine,
 	SYNC_STATE_KEY,
 	watchTriggers,
+	type ExchangeArrival,
 	type SyncEngine,
 	type SyncEngineOptions,
 	type SyncStatus
@@ -546,8 +547,8 @@ describe('exchange', () => {
 		const owner = new FakeTransport(server, 'owner');
 		const ownerDb = await open();
 		const { engine: ownersEngine } = engineFor(ownerDb, owner);
-		const arrivals: string[][] = [];
-		ownersEngine.onExchangeArrivals((names) => arrivals.push(names));
+		const arrivals: ExchangeArrival[][] = [];
+		ownersEngine.onExchangeArrivals((arrived) => arrivals.push(arrived));
 		await ownersEngine.sync();
 
 		const token = server.createExchangeToken('owner', null);
@@ -562,16 +563,16 @@ describe('exchange', () => {
 
 		await ownersEngine.sync();
 		await ownersEngine.sync();
-		expect(arrivals).toEqual([['王小明']]);
 		const [connection] = (await connectionRepository(ownerDb).list()).items;
 		expect(connection).toMatchObject({ source: 'exchange', card: myCard });
+		expect(arrivals).toEqual([[{ connectionId: connection!.id, name: '王小明' }]]);
 		ownerDb.close();
 
 		// Another device of the owner catching up brings the connection without announcing it.
 		const laptopDb = await open();
 		const { engine: laptopEngine } = engineFor(laptopDb, new FakeTransport(server, 'owner'));
-		const laptopArrivals: string[][] = [];
-		laptopEngine.onExchangeArrivals((names) => laptopArrivals.push(names));
+		const laptopArrivals: ExchangeArrival[][] = [];
+		laptopEngine.onExchangeArrivals((arrived) => laptopArrivals.push(arrived));
 		await laptopEngine.sync();
 		expect((await connectionRepository(laptopDb).list()).items).toHaveLength(1);
 		expect(laptopArrivals).toEqual([]);

@@ -75,6 +75,12 @@ export interface SyncStatus {
 	skipped: number;
 }
 
+/** Someone whose card came in through my QR: the connection it made, and their name. */
+export interface ExchangeArrival {
+	connectionId: string;
+	name: string;
+}
+
 export interface SyncEngine {
 	/**
 	 * Pushes everything waiting (batches of ≤ 500, oldest first), then pulls every page. One run
@@ -92,7 +98,7 @@ export interface SyncEngine {
 	/** Calls the listener with the current status at once, then on every change. */
 	subscribe(listener: (status: SyncStatus) => void): () => void;
 	/** Connections that arrived by exchange (source 'exchange') in the last pull, new here. */
-	onExchangeArrivals(listener: (names: string[]) => void): () => void;
+	onExchangeArrivals(listener: (arrivals: ExchangeArrival[]) => void): () => void;
 	/** Queues accept_exchange(token, card) in the outbox (works offline), then schedules a sync. */
 	queueExchange(token: string, card: Record<string, unknown>): Promise<void>;
 	dismissRejected(): Promise<void>;
@@ -220,7 +226,7 @@ export function createSyncEngine(
 		skipped: 0
 	};
 	const statusListeners = new Set<(status: SyncStatus) => void>();
-	const arrivalListeners = new Set<(names: string[]) => void>();
+	const arrivalListeners = new Set<(arrivals: ExchangeArrival[]) => void>();
 	let failures = 0;
 	let stopped = false;
 	let running: Promise<void> | null = null;
@@ -474,9 +480,9 @@ export function createSyncEngine(
 	async function applyPage(
 		page: PullPage,
 		cursor: string | null
-	): Promise<{ arrivals: string[]; skipped: number }> {
+	): Promise<{ arrivals: ExchangeArrival[]; skipped: number }> {
 		const tx = db.transaction(pullStores, 'readwrite');
-		const arrivals: string[] = [];
+		const arrivals: ExchangeArrival[] = [];
 		let skipped = 0;
 		for (const { table, row } of page.changes) {
 			const incoming = parseIncoming(table, row);
@@ -493,8 +499,11 @@ export function createSyncEngine(
 		return { arrivals, skipped };
 	}
 
-	/** Applies one row, last writer wins; returns the name of someone who arrived by exchange. */
-	async function applyRow(tx: PullTransaction, incoming: IncomingRow): Promise<string | null> {
+	/** Applies one row, last writer wins; returns someone who arrived by exchange. */
+	async function applyRow(
+		tx: PullTransaction,
+		incoming: IncomingRow
+	): Promise<ExchangeArrival | null> {
 		switch (incoming.table) {
 			case 'events': {
 				const store = tx.objectStore('events');
@@ -513,7 +522,7 @@ export function createSyncEngine(
 				}
 				const { record } = incoming;
 				return raw === undefined && record.source === 'exchange' && !record.deletedAt
-					? record.card.name
+					? { connectionId: record.id, name: record.card.name }
 					: null;
 			}
 			case 'follow_ups':
@@ -593,12 +602,12 @@ export function createSyncEngine(
 		for (const entry of entries) await outbox.put({ ...entry, recordId: to });
 	}
 
-	async function pull(): Promise<{ arrivals: string[]; skipped: number }> {
+	async function pull(): Promise<{ arrivals: ExchangeArrival[]; skipped: number }> {
 		let cursor = state.cursor;
 		// Until this device has synced once with the account, pulls bring its history, swaps from
 		// long ago included: news only from then on.
 		const catchingUp = state.lastSyncedAt === null;
-		const arrivals: string[] = [];
+		const arrivals: ExchangeArrival[] = [];
 		let skipped = 0;
 		for (;;) {
 			let page: PullPage;

@@ -202,9 +202,12 @@ export async function createSupabaseTransport(
 				more: answer.data.more
 			};
 		},
-		async createExchangeToken(eventId) {
+		async createExchangeToken(eventId, options) {
 			const answer = tokenAnswerSchema.safeParse(
-				await rpc('create_exchange_token', { event_id: eventId })
+				await rpc('create_exchange_token', {
+					event_id: eventId,
+					...(options?.revokeOthers ? { revoke_others: true } : {})
+				})
 			);
 			if (!answer.success) throw unexpected('create_exchange_token');
 			return { token: answer.data.token, expiresAt: answer.data.expires_at };

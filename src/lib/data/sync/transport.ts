@@ -80,6 +80,10 @@ export interface SyncTransport {
 	deleteAccount(): Promise<void>;
 	push(changes: WireChange[]): Promise<PushResult[]>;
 	pull(cursor: string | null, pageSize?: number): Promise<PullPage>;
-	createExchangeToken(eventId: string | null): Promise<ExchangeToken>;
+	/** `revokeOthers`: every earlier token of mine stops taking cards ("show a new QR"). */
+	createExchangeToken(
+		eventId: string | null,
+		options?: { revokeOthers?: boolean }
+	): Promise<ExchangeToken>;
 	acceptExchange(token: string, card: Record<string, unknown>): Promise<void>;
 }

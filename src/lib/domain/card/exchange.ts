@@ -9,6 +9,12 @@
  * as it was, for the card decoder to refuse as damaged rather than guess.
  */
 
+/**
+ * While my QR is on screen, the app pulls this often, so a card sent back through it shows within
+ * seconds (docs/sync.md, "Hearing of it while the QR is on screen"). The bench reads it too.
+ */
+export const ARRIVAL_PULL_MS = 2_000;
+
 /** 128 random bits in base64url without padding, as `create_exchange_token` makes them. */
 const TOKEN = /^[A-Za-z0-9_-]{22}$/;
 const SEPARATOR = '.';
