@@ -152,11 +152,11 @@ function eventRow(overrides: Row = {}): Row {
 		name: '前端技術聚會',
 		topic: 'Svelte 5',
 		context: 'meetup',
-		starts_at: '2026-12-02T19:00:00+08:00',
-		ends_at: '2026-12-02T21:30:00+08:00',
+		starts_at: '2025-12-03T19:00:00+08:00',
+		ends_at: '2025-12-03T21:30:00+08:00',
 		venue: 'Taipei',
 		time_zone: 'Asia/Taipei',
-		updated_at: '2026-12-01T10:00:00.000Z',
+		updated_at: '2025-12-02T10:00:00.000Z',
 		deleted_at: null,
 		...overrides
 	};
@@ -167,14 +167,16 @@ function connectionRow(overrides: Row = {}): Row {
 		id: crypto.randomUUID(),
 		card: { name: '陳怡君', channels: [{ kind: 'line', value: 'yijun' }] },
 		event_id: null,
-		met_at: '2026-12-02T20:10:00+08:00',
+		met_at: '2025-12-03T20:10:00+08:00',
 		note: '聊到設計系統',
+		talk_phrase: '你在做的設計系統',
 		prompt_text: null,
 		tags: ['design'],
 		tier: 'regular',
 		last_contacted_at: null,
 		source: 'scan',
-		updated_at: '2026-12-02T12:10:00.000Z',
+		field_updated_at: {},
+		updated_at: '2025-12-03T12:10:00.000Z',
 		deleted_at: null,
 		...overrides
 	};
@@ -186,11 +188,11 @@ function followUpRow(connectionId: string, overrides: Row = {}): Row {
 		connection_id: connectionId,
 		kind: 'post_event',
 		cycle: 0,
-		due_at: '2026-12-03T01:00:00.000Z',
+		due_at: '2025-12-04T01:00:00.000Z',
 		status: 'pending',
 		snoozed_until: null,
 		done_at: null,
-		updated_at: '2026-12-02T12:10:00.000Z',
+		updated_at: '2025-12-03T12:10:00.000Z',
 		deleted_at: null,
 		...overrides
 	};
@@ -205,7 +207,7 @@ function profileRow(overrides: Row = {}): Row {
 		follow_up_delay_days: 1,
 		follow_up_hour: 10,
 		follow_up_skip_weekends: true,
-		updated_at: '2026-12-01T00:00:00.000Z',
+		updated_at: '2025-12-02T00:00:00.000Z',
 		deleted_at: null,
 		...overrides
 	};
@@ -226,9 +228,9 @@ describe('sync_push', () => {
 			upsert('connections', connection),
 			upsert(
 				'follow_ups',
-				followUpRow(String(connection.id), { status: 'done', updated_at: '2026-12-03T02:00:00Z' })
+				followUpRow(String(connection.id), { status: 'done', updated_at: '2025-12-04T02:00:00Z' })
 			),
-			{ table: 'events', op: 'delete', row: { id: event.id, updated_at: '2026-12-04T00:00:00Z' } }
+			{ table: 'events', op: 'delete', row: { id: event.id, updated_at: '2025-12-05T00:00:00Z' } }
 		] satisfies Change[];
 
 		expect(statuses(await push(user, batch))).toEqual([
@@ -252,8 +254,8 @@ describe('sync_push', () => {
 	it('keeps the newer row when an older batch arrives after a newer one', async () => {
 		const user = await createUser();
 		const id = crypto.randomUUID();
-		const newer = eventRow({ id, name: 'Second edit', updated_at: '2026-12-01T11:00:00Z' });
-		const older = eventRow({ id, name: 'First edit', updated_at: '2026-12-01T10:00:00Z' });
+		const newer = eventRow({ id, name: 'Second edit', updated_at: '2025-12-02T11:00:00Z' });
+		const older = eventRow({ id, name: 'First edit', updated_at: '2025-12-02T10:00:00Z' });
 
 		expect(statuses(await push(user, [upsert('events', newer)]))).toEqual(['applied']);
 		expect(statuses(await push(user, [upsert('events', older)]))).toEqual(['stale']);
@@ -264,7 +266,7 @@ describe('sync_push', () => {
 				table: 'events',
 				row: expect.objectContaining({
 					name: 'Second edit',
-					updated_at: '2026-12-01T11:00:00+00:00'
+					updated_at: '2025-12-02T11:00:00+00:00'
 				})
 			}
 		]);
@@ -273,7 +275,7 @@ describe('sync_push', () => {
 	it('lets the later edit win when two devices of one user push at the same time', async () => {
 		const user = await createUser();
 		const id = crypto.randomUUID();
-		await push(user, [upsert('events', eventRow({ id, updated_at: '2026-12-01T09:00:00Z' }))]);
+		await push(user, [upsert('events', eventRow({ id, updated_at: '2025-12-02T09:00:00Z' }))]);
 		const [phone, laptop] = devices;
 		if (!phone || !laptop) throw new Error('devices not connected');
 
@@ -281,11 +283,11 @@ describe('sync_push', () => {
 		// laptop's older edit arrives, which must wait for it and then lose.
 		await beginAs(phone, user);
 		await pushIn(phone, [
-			upsert('events', eventRow({ id, name: 'Phone', updated_at: '2026-12-01T10:05:00Z' }))
+			upsert('events', eventRow({ id, name: 'Phone', updated_at: '2025-12-02T10:05:00Z' }))
 		]);
 		const laptopPush = push(
 			user,
-			[upsert('events', eventRow({ id, name: 'Laptop', updated_at: '2026-12-01T10:00:00Z' }))],
+			[upsert('events', eventRow({ id, name: 'Laptop', updated_at: '2025-12-02T10:00:00Z' }))],
 			laptop
 		);
 		await new Promise((resolve) => setTimeout(resolve, 100));
@@ -295,11 +297,11 @@ describe('sync_push', () => {
 		// And the other way round: the later edit waits for the earlier one and then wins.
 		await beginAs(laptop, user);
 		await pushIn(laptop, [
-			upsert('events', eventRow({ id, name: 'Laptop again', updated_at: '2026-12-01T11:00:00Z' }))
+			upsert('events', eventRow({ id, name: 'Laptop again', updated_at: '2025-12-02T11:00:00Z' }))
 		]);
 		const phonePush = push(
 			user,
-			[upsert('events', eventRow({ id, name: 'Phone again', updated_at: '2026-12-01T11:00:01Z' }))],
+			[upsert('events', eventRow({ id, name: 'Phone again', updated_at: '2025-12-02T11:00:01Z' }))],
 			phone
 		);
 		await new Promise((resolve) => setTimeout(resolve, 100));
@@ -395,7 +397,7 @@ describe('sync_pull', () => {
 			user,
 			events
 				.slice(0, 10)
-				.map((row) => upsert('events', { ...row, updated_at: '2026-12-05T00:00:00Z' }))
+				.map((row) => upsert('events', { ...row, updated_at: '2025-12-06T00:00:00Z' }))
 		);
 
 		const { changes, cursor, pages } = await pullAll(user, null, 7);
@@ -434,17 +436,17 @@ describe('sync_pull', () => {
 			table: 'events',
 			row: {
 				...event,
-				starts_at: '2026-12-02T11:00:00+00:00',
-				ends_at: '2026-12-02T13:30:00+00:00',
-				updated_at: '2026-12-01T10:00:00+00:00'
+				starts_at: '2025-12-03T11:00:00+00:00',
+				ends_at: '2025-12-03T13:30:00+00:00',
+				updated_at: '2025-12-02T10:00:00+00:00'
 			}
 		});
 		expect(pulledConnection).toEqual({
 			table: 'connections',
 			row: {
 				...connection,
-				met_at: '2026-12-02T12:10:00+00:00',
-				updated_at: '2026-12-02T12:10:00+00:00'
+				met_at: '2025-12-03T12:10:00+00:00',
+				updated_at: '2025-12-03T12:10:00+00:00'
 			}
 		});
 		expect(pulledFollowUp?.table).toBe('follow_ups');
@@ -478,7 +480,7 @@ describe('sync_pull', () => {
 		expect(first.changes.map((change) => change.row.deleted_at)).toEqual([null]);
 
 		await push(user, [
-			{ table: 'events', op: 'delete', row: { id: event.id, updated_at: '2026-12-06T00:00:00Z' } }
+			{ table: 'events', op: 'delete', row: { id: event.id, updated_at: '2025-12-07T00:00:00Z' } }
 		]);
 		const second = await pullAll(user, first.cursor);
 
@@ -487,8 +489,8 @@ describe('sync_pull', () => {
 				table: 'events',
 				row: expect.objectContaining({
 					id: event.id,
-					deleted_at: '2026-12-06T00:00:00+00:00',
-					updated_at: '2026-12-06T00:00:00+00:00'
+					deleted_at: '2025-12-07T00:00:00+00:00',
+					updated_at: '2025-12-07T00:00:00+00:00'
 				})
 			}
 		]);
@@ -501,16 +503,18 @@ describe('sync_pull', () => {
 		await push(user, [upsert('events', eventRow({ name: 'Before' }))]);
 		const start = await pullAll(user, null);
 
-		// T1 writes first (the older transaction id) and stays open; T2 writes and commits.
+		// T1 writes first and stays open; T2, of the same account, pushes meanwhile.
 		const late = eventRow({ name: 'Slow' });
 		const quick = eventRow({ name: 'Quick' });
 		await beginAs(slow, user);
 		let during: PullPage;
+		let quickPush: Promise<PushResult[]>;
 		try {
 			await pushIn(slow, [upsert('events', late)]);
-			await push(user, [upsert('events', quick)], fast);
+			quickPush = push(user, [upsert('events', quick)], fast);
+			await new Promise((resolve) => setTimeout(resolve, 100));
 
-			// T2's row is held back: returning it would move the cursor past T1's.
+			// Neither is visible yet, and the pull does not wait for them.
 			during = await pull(user, start.cursor);
 			expect(during).toEqual({ changes: [], cursor: start.cursor, more: false });
 		} catch (error) {
@@ -519,8 +523,30 @@ describe('sync_pull', () => {
 		}
 
 		await slow.query('commit');
+		expect(statuses(await quickPush)).toEqual(['applied']);
 		const after = await pullAll(user, during.cursor);
 		expect(after.changes.map((change) => change.row.name)).toEqual(['Slow', 'Quick']);
+	});
+
+	it('does not wait for an open transaction of another account', async () => {
+		const alice = await createUser();
+		const bob = await createUser();
+		const [bobsDevice] = devices;
+		if (!bobsDevice) throw new Error('devices not connected');
+		const start = await pullAll(alice, null);
+
+		// Bob's push stays open (a slow request, or the hourly job writing his follow-ups).
+		await beginAs(bobsDevice, bob);
+		try {
+			await pushIn(bobsDevice, [upsert('events', eventRow({ name: 'Bob, still open' }))]);
+			await push(alice, [upsert('events', eventRow({ name: 'Alice' }))]);
+			const startedAt = performance.now();
+			const page = await pull(alice, start.cursor);
+			expect(page.changes.map((change) => change.row.name)).toEqual(['Alice']);
+			expect(performance.now() - startedAt).toBeLessThan(500);
+		} finally {
+			await bobsDevice.query('rollback');
+		}
 	});
 
 	it('refuses page sizes outside 1 to 1000 and cursors it did not make', async () => {
@@ -537,5 +563,22 @@ describe('sync_pull', () => {
 			code: 'P0001',
 			message: 'sync_cursor_invalid'
 		});
+	});
+
+	it('refuses a cursor of another database, of the old format or ahead of the account', async () => {
+		const user = await createUser();
+		await push(user, [upsert('events', eventRow())]);
+		const { cursor } = await pullAll(user, null);
+		const [epoch, tx, seq] = String(cursor).split('.');
+		expect(epoch).toMatch(/^[0-9a-f]{12}$/);
+
+		const otherEpoch = `${epoch === '000000000000' ? '111111111111' : '000000000000'}.${tx}.${seq}`;
+		for (const stale of [otherEpoch, `${tx}:${seq}`, `${epoch}.${Number(tx) + 1}.0`]) {
+			await expect(pull(user, stale)).rejects.toMatchObject({
+				code: 'P0001',
+				message: 'sync_cursor_invalid'
+			});
+		}
+		expect(await pull(user, String(cursor))).toEqual({ changes: [], cursor, more: false });
 	});
 });
