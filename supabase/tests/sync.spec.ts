@@ -42,6 +42,7 @@ interface PushResult {
 	status: 'applied' | 'stale' | 'deferred' | 'rejected';
 	code?: string;
 	message?: string;
+	row?: Row;
 }
 interface PullPage {
 	changes: { table: Table; row: Row }[];
@@ -379,6 +380,184 @@ describe('sync_push', () => {
 		expect(rows).toEqual([{ owner_id: alice, name: 'Alice only', deleted_at: null }]);
 		expect((await pullAll(bob, null)).changes).toEqual([]);
 		expect((await pullAll(alice, null)).changes.map((change) => change.row.id)).toEqual([event.id]);
+	});
+});
+
+describe('sync_push: the server holds the last word', () => {
+	const hours = (count: number) => count * 3_600_000;
+	const iso = (ms: number) => new Date(ms).toISOString();
+
+	it('clamps a device 24 h ahead, so a correct device editing later wins, and both end with the server row', async () => {
+		const user = await createUser();
+		const id = crypto.randomUUID();
+		const ahead = await push(user, [
+			upsert('events', eventRow({ id, name: 'Ahead', updated_at: iso(Date.now() + hours(24)) }))
+		]);
+		expect(ahead).toMatchObject([{ status: 'applied', row: { id, name: 'Ahead' } }]);
+		const clamped = Date.parse(String(ahead[0]?.row?.updated_at));
+		expect(Math.abs(clamped - Date.now())).toBeLessThan(60_000);
+
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const correct = await push(user, [
+			upsert('events', eventRow({ id, name: 'Correct', updated_at: iso(Date.now()) }))
+		]);
+		expect(correct).toEqual([{ index: 0, table: 'events', id, status: 'applied' }]);
+
+		// The device ahead replays its edit: stale, with the winner to adopt.
+		const replay = await push(user, [
+			upsert('events', eventRow({ id, name: 'Ahead', updated_at: iso(clamped) }))
+		]);
+		const { changes } = await pullAll(user, null);
+		expect(replay).toEqual([
+			{ index: 0, table: 'events', id, status: 'stale', row: changes[0]?.row }
+		]);
+		expect(changes[0]?.row).toMatchObject({ name: 'Correct' });
+	});
+
+	it('does not let a delete dated 9999-12-31 outlive a later edit', async () => {
+		const user = await createUser();
+		const event = eventRow();
+		await push(user, [upsert('events', event)]);
+		const deleted = await push(user, [
+			{ table: 'events', op: 'delete', row: { id: event.id, updated_at: '9999-12-31T23:59:59Z' } }
+		]);
+		expect(deleted[0]?.row?.deleted_at).toBe(deleted[0]?.row?.updated_at);
+		expect(Date.parse(String(deleted[0]?.row?.deleted_at))).toBeLessThan(Date.now() + 60_000);
+
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		const revived = await push(user, [
+			upsert('events', { ...event, name: 'Back', updated_at: iso(Date.now()) })
+		]);
+		expect(statuses(revived)).toEqual(['applied']);
+		const { rows } = await db.query('select name, deleted_at from public.events where id = $1', [
+			event.id
+		]);
+		expect(rows).toEqual([{ name: 'Back', deleted_at: null }]);
+	});
+
+	it('keeps offline edits of different fields of a connection from two devices', async () => {
+		const user = await createUser();
+		const base = connectionRow({ note: 'Original', tags: [], tier: 'none' });
+		await push(user, [upsert('connections', base)]);
+
+		// Offline, the phone writes a note and the laptop, later, tags and a tier. Each device
+		// stamps the fields it edits; the others keep the time they had.
+		const phone = {
+			...base,
+			note: '聊到長照 App',
+			field_updated_at: {
+				note: '2025-12-04T09:00:00Z',
+				tags: base.updated_at,
+				tier: base.updated_at
+			},
+			updated_at: '2025-12-04T09:00:00Z'
+		};
+		const laptop = {
+			...base,
+			tags: ['長照'],
+			tier: 'close',
+			field_updated_at: {
+				note: base.updated_at,
+				tags: '2025-12-04T10:00:00Z',
+				tier: '2025-12-04T10:00:00Z'
+			},
+			updated_at: '2025-12-04T10:00:00Z'
+		};
+		expect(await push(user, [upsert('connections', phone)])).toEqual([
+			{ index: 0, table: 'connections', id: base.id, status: 'applied' }
+		]);
+		const [merged] = await push(user, [upsert('connections', laptop)]);
+
+		expect(merged).toMatchObject({
+			status: 'applied',
+			row: {
+				note: '聊到長照 App',
+				tags: ['長照'],
+				tier: 'close',
+				field_updated_at: {
+					note: '2025-12-04T09:00:00+00:00',
+					tags: '2025-12-04T10:00:00+00:00',
+					tier: '2025-12-04T10:00:00+00:00'
+				},
+				updated_at: '2025-12-04T10:00:00+00:00'
+			}
+		});
+		// The phone's note, pushed again, changes nothing and hears the merged row.
+		expect(await push(user, [upsert('connections', phone)])).toEqual([
+			{ index: 0, table: 'connections', id: base.id, status: 'stale', row: merged?.row }
+		]);
+		expect((await pullAll(user, null)).changes.find((c) => c.table === 'connections')?.row).toEqual(
+			merged?.row
+		);
+	});
+
+	it('lets a later note win over an earlier one pushed in a newer row', async () => {
+		const user = await createUser();
+		const base = connectionRow({ note: 'Original' });
+		await push(user, [upsert('connections', base)]);
+		await push(user, [
+			upsert('connections', {
+				...base,
+				note: 'Phone note',
+				field_updated_at: { note: '2025-12-04T11:00:00Z' },
+				updated_at: '2025-12-04T11:00:00Z'
+			})
+		]);
+		// The laptop edited its note earlier but its tier last: the tier wins, its note does not.
+		const [result] = await push(user, [
+			upsert('connections', {
+				...base,
+				note: 'Laptop note',
+				tier: 'light',
+				field_updated_at: { note: '2025-12-04T10:00:00Z', tier: '2025-12-04T12:00:00Z' },
+				updated_at: '2025-12-04T12:00:00Z'
+			})
+		]);
+		expect(result).toMatchObject({
+			status: 'applied',
+			row: { note: 'Phone note', tier: 'light', updated_at: '2025-12-04T12:00:00+00:00' }
+		});
+	});
+
+	it('validates the talk phrase and the field times', async () => {
+		const user = await createUser();
+		const results = await push(user, [
+			upsert('connections', connectionRow({ talk_phrase: '長'.repeat(201) })),
+			upsert('connections', connectionRow({ talk_phrase: 42 })),
+			upsert('connections', connectionRow({ field_updated_at: { card: '2025-12-04T10:00:00Z' } })),
+			upsert('connections', connectionRow({ field_updated_at: { note: 'yesterday' } })),
+			upsert('connections', connectionRow({ field_updated_at: { note: '2025-02-30T10:00:00Z' } })),
+			upsert('connections', connectionRow({ talk_phrase: '長'.repeat(200) }))
+		]);
+		expect(results.map((r) => [r.status, r.code, r.message])).toEqual([
+			['rejected', 'invalid_row', 'talk_phrase'],
+			['rejected', 'invalid_row', 'talk_phrase'],
+			['rejected', 'invalid_row', 'field_updated_at'],
+			['rejected', 'invalid_row', 'field_updated_at'],
+			['rejected', 'invalid_row', 'field_updated_at'],
+			['applied', undefined, undefined]
+		]);
+	});
+
+	it('refuses a body over 2,000,000 bytes and changes nothing', async () => {
+		const user = await createUser();
+		const padding = 'x'.repeat(5_000);
+		const batch = Array.from({ length: 450 }, () => upsert('events', { ...eventRow(), padding }));
+		await expect(push(user, batch)).rejects.toMatchObject({
+			code: 'P0001',
+			message: 'sync_batch_too_large'
+		});
+		expect(statuses(await push(user, batch.slice(0, 300)))).toEqual(Array(300).fill('applied'));
+	});
+
+	it('tells a deleted account it is signed out', async () => {
+		const user = await createUser();
+		await push(user, [upsert('events', eventRow())]);
+		await db.query('delete from auth.users where id = $1', [user]);
+
+		const signedOut = { code: 'P0001', message: 'not_signed_in' };
+		await expect(push(user, [upsert('events', eventRow())])).rejects.toMatchObject(signedOut);
+		await expect(pull(user, null)).rejects.toMatchObject(signedOut);
 	});
 });
 
