@@ -1,6 +1,18 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../tests/support/database';
+import {
+	beginAs,
+	pullAllAs,
+	pullAs,
+	pushAs,
+	pushIn,
+	type Change,
+	type PullPage,
+	type PushResult,
+	type Row,
+	type SyncTable as Table
+} from '../../tests/support/syncSql';
 
 // sync_push and sync_pull (docs/sync.md) as the app uses them: every call its own committed
 // transaction, run the way PostgREST runs a request. Pulls only return committed work of
@@ -28,28 +40,6 @@ afterEach(async () => {
 	await db.query('delete from auth.users where id = any($1)', [users.splice(0)]);
 });
 
-type Table = 'profiles' | 'events' | 'connections' | 'follow_ups';
-type Row = Record<string, unknown>;
-interface Change {
-	table: Table;
-	op: 'upsert' | 'delete';
-	row: Row;
-}
-interface PushResult {
-	index: number;
-	table: string | null;
-	id: string | null;
-	status: 'applied' | 'stale' | 'deferred' | 'rejected';
-	code?: string;
-	message?: string;
-	row?: Row;
-}
-interface PullPage {
-	changes: { table: Table; row: Row }[];
-	cursor: string | null;
-	more: boolean;
-}
-
 async function createUser(): Promise<string> {
 	const { rows } = await db.query<{ id: string }>(
 		'insert into auth.users (is_anonymous) values (true) returning id'
@@ -60,74 +50,11 @@ async function createUser(): Promise<string> {
 	return id;
 }
 
-/** Opens a transaction on `client` that runs as `userId`, as PostgREST opens each request. */
-async function beginAs(client: pg.Client, userId: string): Promise<void> {
-	await client.query('begin');
-	await client.query('set local role authenticated');
-	await client.query("select set_config('request.jwt.claims', $1, true)", [
-		JSON.stringify({ sub: userId, role: 'authenticated', is_anonymous: true })
-	]);
-}
-
-async function pushIn(client: pg.Client, changes: Change[]): Promise<PushResult[]> {
-	const { rows } = await client.query<{ result: { results: PushResult[] } }>(
-		'select public.sync_push($1) as result',
-		[JSON.stringify(changes)]
-	);
-	const result = rows[0]?.result;
-	if (!result) throw new Error('sync_push returned nothing');
-	return result.results;
-}
-
-/** One request: a committed push. */
-async function push(userId: string, changes: Change[], client = db): Promise<PushResult[]> {
-	await beginAs(client, userId);
-	try {
-		const results = await pushIn(client, changes);
-		await client.query('commit');
-		return results;
-	} catch (error) {
-		await client.query('rollback');
-		throw error;
-	}
-}
-
-async function pull(
-	userId: string,
-	cursor: string | null,
-	pageSize = 500,
-	client = db
-): Promise<PullPage> {
-	await beginAs(client, userId);
-	try {
-		const { rows } = await client.query<{ page: PullPage }>(
-			'select public.sync_pull($1, $2) as page',
-			[cursor, pageSize]
-		);
-		const page = rows[0]?.page;
-		if (!page) throw new Error('sync_pull returned nothing');
-		return page;
-	} finally {
-		await client.query('commit');
-	}
-}
-
-/** Pulls page after page while `more` says so, as the sync engine does. */
-async function pullAll(
-	userId: string,
-	cursor: string | null,
-	pageSize = 500
-): Promise<{ changes: PullPage['changes']; cursor: string | null; pages: number }> {
-	const changes: PullPage['changes'] = [];
-	let pages = 0;
-	for (;;) {
-		const page = await pull(userId, cursor, pageSize);
-		pages++;
-		changes.push(...page.changes);
-		cursor = page.cursor;
-		if (!page.more) return { changes, cursor, pages };
-	}
-}
+const push = (userId: string, changes: Change[], client = db) => pushAs(client, userId, changes);
+const pull = (userId: string, cursor: string | null, pageSize = 500, client = db) =>
+	pullAs(client, userId, cursor, pageSize);
+const pullAll = (userId: string, cursor: string | null, pageSize = 500) =>
+	pullAllAs(db, userId, cursor, pageSize);
 
 /** Every row of the user in all four tables, every column (stamps included), read as superuser. */
 async function tableContents(userId: string): Promise<unknown> {
