@@ -1297,10 +1297,12 @@ begin
 				end if;
 			exception
 				when program_limit_exceeded then
-					-- The account's quota (internal.sync_enforce_quota): the table is the message.
+					-- The account's quota (internal.sync_add_usage) names the table that is full: this
+					-- change's, or follow_ups for the post-event follow-up of a new connection.
+					get stacked diagnostics failed_table = table_name;
 					status := 'rejected';
 					code := 'quota_exceeded';
-					message := target;
+					message := coalesce(nullif(failed_table, ''), target);
 				when insufficient_privilege then
 					-- Only the UPDATE policy can refuse here (inserts take owner_id = auth.uid()): the id
 					-- is someone else's event or connection. Nothing about it is told.
