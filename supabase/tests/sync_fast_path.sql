@@ -9,7 +9,7 @@
 --   A  0a000000-0000-4000-8000-00000000000a  the user syncing (Asia/Taipei, 2 days later at 09:00)
 --   B  0b000000-0000-4000-8000-00000000000b  stranger, with a connection of their own
 begin;
-select plan(41);
+select plan(46);
 
 -- Counted per transaction only when tracked; superusers only may turn it on.
 set local track_functions = 'pl';
@@ -305,6 +305,46 @@ select is((select pg_temp.statuses(x -> 'pass_results') from edited), 'applied s
 	'edits: newer is applied; the same instant (another offset) and older are stale');
 select is((select x -> 'pass_rows' from edited), (select x -> 'loop_rows' from edited),
 	'edits: the pass leaves the same rows as the loop');
+
+-- Per-field merge and the server's clock: a connection whose note is newer than the stored one
+-- though its row is older, and an event dated far ahead.
+select pg_temp.both_ways(
+	jsonb_build_array(jsonb_set(
+		pg_temp.connection('c0a00000-0000-4000-8000-0000000000a4', '2025-12-04T10:00:00Z'),
+		'{row,field_updated_at}',
+		'{"note": "2025-12-04T08:00:00Z", "tags": "2025-12-04T10:00:00Z", "tier": "2025-12-04T10:00:00Z"}'
+	)),
+	'{"table": "contacts", "op": "upsert", "row": {}}'
+);
+create temp table merged as select pg_temp.both_ways(
+	jsonb_build_array(
+		jsonb_set(jsonb_set(jsonb_set(
+			pg_temp.connection('c0a00000-0000-4000-8000-0000000000a4', '2025-12-04T09:00:00Z'),
+			'{row,field_updated_at}',
+			'{"note": "2025-12-04T09:00:00Z", "tags": "2025-12-04T07:00:00Z", "tier": "2025-12-04T07:00:00Z"}'),
+			'{row,note}', '"Later note"'),
+			'{row,tags}', '["older"]'),
+		pg_temp.event('e0a00000-0000-4000-8000-0000000000a4', '2099-01-01T00:00:00Z', 'Ahead')
+	),
+	'{"table": "contacts", "op": "upsert", "row": {}}'
+) as x;
+
+select is((select x -> 'pass_calls' from merged), '0', 'merge: the pass takes the batch');
+select is((select x -> 'pass_results' from merged), (select x -> 'loop_results' from merged),
+	'merge: the pass answers every change as the loop does, rows included');
+select is((select x -> 'pass_rows' from merged), (select x -> 'loop_rows' from merged),
+	'merge: the pass leaves the same rows as the loop');
+select is(
+	(select x -> 'pass_results' -> 0 -> 'row' ->> 'note' || ' ' || (x -> 'pass_results' -> 0 -> 'row' ->> 'tags')
+		|| ' ' || (x -> 'pass_results' -> 0 ->> 'status') from merged),
+	'Later note ["開源", "前端"] applied',
+	'merge: the newer note is taken, the newer tags kept, and the device hears the merged row'
+);
+select is(
+	(select (x -> 'pass_results' -> 1 -> 'row' ->> 'updated_at')::timestamptz from merged),
+	now(),
+	'merge: a time far ahead is stored as the server''s now, and answered'
+);
 
 -- Tombstones.
 create temp table deleted as select pg_temp.both_ways(
