@@ -33,10 +33,6 @@ grant execute on function internal.sync_quota(text) to authenticated, service_ro
 -- whose triggers may then stamp or count for that user after a foreign key's own cascade already
 -- ran, in whichever order the constraints were created (a restore creates them anew).
 -- delete_my_account and the stale-account job remove a deleted user's clock and usage rows.
---
--- Only inserts and updates count: sync never deletes a row (it keeps tombstones), and a hard
--- delete happens when the whole account goes; counting those, row by row as the foreign keys
--- cascade, would make deleting a large account take minutes.
 alter table internal.sync_clocks drop constraint sync_clocks_owner_id_fkey;
 
 create table internal.sync_usage (
@@ -79,6 +75,17 @@ declare
 	rows_now bigint;
 	bytes_now bigint;
 begin
+	if added_rows < 0 then
+		-- Rows deleted while their account goes (the foreign keys cascade one statement per
+		-- connection): nothing left to count.
+		if not exists (select from auth.users u where u.id = owner) then
+			return;
+		end if;
+		update internal.sync_usage u
+		set row_count = u.row_count + added_rows, byte_count = u.byte_count + added_bytes
+		where u.owner_id = owner and u.table_name = target;
+		return;
+	end if;
 	insert into internal.sync_usage as u (owner_id, table_name, row_count, byte_count)
 	values (owner, target, added_rows, added_bytes)
 	on conflict (owner_id, table_name) do update
@@ -159,6 +166,15 @@ begin
 				usage.owner_id, tg_table_name, 0, usage.added_bytes, enforce and not usage.tombstones
 			);
 		end loop;
+	else
+		for usage in
+			select o.owner_id, count(*) as removed_rows, sum(pg_catalog.pg_column_size(o.*)) as removed_bytes
+			from old_rows o group by o.owner_id
+		loop
+			perform internal.sync_add_usage(
+				usage.owner_id, tg_table_name, -usage.removed_rows, -usage.removed_bytes, false
+			);
+		end loop;
 	end if;
 	return null;
 end;
@@ -192,6 +208,15 @@ create trigger connections_count_usage_update after update on public.connections
 create trigger follow_ups_count_usage_update after update on public.follow_ups
 	referencing new table as new_rows old table as old_rows
 	for each statement execute function internal.sync_count_usage();
+
+create trigger profiles_count_usage_delete after delete on public.profiles
+	referencing old table as old_rows for each statement execute function internal.sync_count_usage();
+create trigger events_count_usage_delete after delete on public.events
+	referencing old table as old_rows for each statement execute function internal.sync_count_usage();
+create trigger connections_count_usage_delete after delete on public.connections
+	referencing old table as old_rows for each statement execute function internal.sync_count_usage();
+create trigger follow_ups_count_usage_delete after delete on public.follow_ups
+	referencing old table as old_rows for each statement execute function internal.sync_count_usage();
 
 -- Deleting an account at its quota: every one of its 5,000 events sets event_id to null on the
 -- connections that point at it (connections_event_fkey), and without an index each of those is a

@@ -170,11 +170,12 @@ comment on function internal.schedule_keep_in_touch_follow_ups(timestamptz) is
 	'after each chunk. Returns how many follow-ups it created.';
 
 -- Commits after every chunk: no transaction of the job holds more than 1,000 connections' work.
--- 500 by default: a chunk of 1,000 took up to 0.35 s on a busy 2-core machine, most of it the
--- follow-up rule's time-zone arithmetic, and a transaction should stay well under 0.5 s.
+-- 250 by default: a chunk of 1,000 took 0.35 s on a busy 2-core machine (most of it the
+-- follow-up rule's time-zone arithmetic) and one of 500 up to 0.53 s on a saturated one; a
+-- transaction should stay well under 0.5 s.
 create procedure internal.run_keep_in_touch_follow_ups(
 	"at" timestamptz default null,
-	chunk_size integer default 500
+	chunk_size integer default 250
 )
 language plpgsql
 as $$
@@ -203,7 +204,7 @@ $$;
 
 comment on procedure internal.run_keep_in_touch_follow_ups(timestamptz, integer) is
 	'Cron job (hourly): the keep-in-touch job at "at" (default now()), committing after each '
-	'chunk of at most chunk_size (default 500, at most 1000) tiered connections. Each chunk''s '
+	'chunk of at most chunk_size (default 250, at most 1000) tiered connections. Each chunk''s '
 	'duration is '
 	'reported at DEBUG1.';
 

@@ -275,7 +275,7 @@ describe('sync_push', () => {
 			[user]
 		);
 		expect(rows).toEqual([{ count: '496' }]);
-	});
+	}, 30_000);
 
 	it('keeps users apart', async () => {
 		const alice = await createUser();

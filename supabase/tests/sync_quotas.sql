@@ -4,7 +4,7 @@
 --
 --   A  0a000000-0000-4000-8000-00000000000a  the user syncing
 begin;
-select plan(8);
+select plan(9);
 
 -- Quotas of 3 connections and 3 follow-ups, and bytes set below as the test goes.
 set local rapport.test_bytes_quota = 1000000;
@@ -133,6 +133,16 @@ select is(
 			'updated_at', '2025-11-22T00:00:00Z')))),
 	'applied',
 	'bytes: a delete always goes through'
+);
+
+-- A hard delete (the API lets an owner delete their rows) gives the room back.
+delete from public.connections where id = 'c0a00000-0000-4000-8000-000000000003';
+reset role;
+select is(
+	(select row_count from internal.sync_usage
+		where owner_id = '0a000000-0000-4000-8000-00000000000a' and table_name = 'connections'),
+	2::bigint,
+	'usage: a deleted row no longer counts'
 );
 
 select * from finish();
