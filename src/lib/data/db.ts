@@ -100,7 +100,8 @@ const upgradeSteps: ((db: RapportDatabase, tx: UpgradeTransaction) => void | Pro
 	// and a device that ran it never got the index.
 	async (_db, tx) => {
 		for (const { store, name, keyPath, unique } of expectedIndexes) {
-			const objectStore = tx.objectStore(store);
+			// The index may be one this device lacks, which the typed store cannot name.
+			const objectStore = tx.objectStore(store) as unknown as IDBObjectStore;
 			if (objectStore.indexNames.contains(name)) continue;
 			// Without the unique index a device may hold two follow-ups for one cycle; the newest
 			// stays, or the index could not be built and the app would not open.

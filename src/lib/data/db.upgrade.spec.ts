@@ -81,7 +81,8 @@ describe('opening a database an earlier build made', () => {
 		expect(db.version).toBe(DB_VERSION);
 		const tx = db.transaction(['events', 'connections', 'followUps', 'outbox']);
 		for (const { store, name: index } of expectedIndexes) {
-			expect(tx.objectStore(store).indexNames.contains(index), `${store}.${index}`).toBe(true);
+			const names = tx.objectStore(store).indexNames as DOMStringList;
+			expect(names.contains(index), `${store}.${index}`).toBe(true);
 		}
 		await tx.done;
 		expect(await db.get('profile', 'me')).toMatchObject({ name: '陳怡君' });
