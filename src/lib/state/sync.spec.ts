@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SyncEngine, SyncStatus } from '$lib/data/sync/engine';
+import type { AccountChoice, SyncEngine, SyncStatus } from '$lib/data/sync/engine';
 import {
 	ServerRefusal,
 	TransportFailure,
@@ -28,6 +28,7 @@ const idle = (patch: Partial<SyncStatus> = {}): SyncStatus => ({
 	retryAt: null,
 	lastError: null,
 	skipped: 0,
+	deviceData: null,
 	...patch
 });
 
@@ -148,6 +149,10 @@ class FakeEngine implements SyncEngine {
 		this.dismissed++;
 		this.publish({ rejected: [] });
 	}
+	choices: AccountChoice[] = [];
+	async resolveAccountChange(choice: AccountChoice) {
+		this.choices.push(choice);
+	}
 	stop() {
 		this.stopped = true;
 	}
@@ -172,6 +177,7 @@ function setUp(options: { configured?: boolean; on?: boolean; online?: boolean }
 	let card: Record<string, unknown> | null = myCard;
 	let online = options.online ?? true;
 	let refreshes = 0;
+	let erased = 0;
 	let transportLoads = 0;
 	const deps: SyncDependencies = {
 		configured: options.configured ?? true,
@@ -187,6 +193,9 @@ function setUp(options: { configured?: boolean; on?: boolean; online?: boolean }
 		myCard: async () => card,
 		storedDataChanged: async () => {
 			refreshes++;
+		},
+		eraseDevice: async () => {
+			erased++;
 		},
 		watchLocalWrites: (next) => {
 			hook = next;
@@ -208,6 +217,9 @@ function setUp(options: { configured?: boolean; on?: boolean; online?: boolean }
 		},
 		get preference() {
 			return preference;
+		},
+		get erased() {
+			return erased;
 		},
 		get hook() {
 			return hook;
@@ -306,7 +318,7 @@ describe('"Back up & sync"', () => {
 		world.hook?.();
 		world.hook?.();
 		expect(world.engine.scheduled).toEqual([0, undefined, undefined]);
-		await world.sync.signOut();
+		await world.sync.signOut({ erase: false });
 		expect(world.hook).toBeNull();
 	});
 
@@ -399,19 +411,50 @@ describe('the account', () => {
 		const world = setUp();
 		await world.sync.enable();
 		world.engine.arrive(['林志明']);
-		expect(await world.sync.signOut()).toEqual({ ok: true });
+		expect(await world.sync.signOut({ erase: false })).toEqual({ ok: true });
 		expect(world.engine.stopped).toBe(true);
 		expect(world.engine.listening).toBe(0);
 		expect(world.unwatched).toEqual([world.engine]);
 		expect(world.sync).toMatchObject({ enabled: false, account: null, status: null, arrivals: [] });
 		expect(world.preference).toBe(false);
+		expect(world.erased).toBe(0);
+	});
+
+	it('erases the device’s copy when signing out asks for it, and reads the stored data again', async () => {
+		const world = setUp();
+		await world.sync.enable();
+		expect(await world.sync.signOut({ erase: true })).toEqual({ ok: true });
+		expect(world.erased).toBe(1);
+		expect(world.refreshes).toBe(1);
+		expect(world.sync.enabled).toBe(false);
+	});
+
+	it('turns sync off, keeping everything here, when the server says the account is gone', async () => {
+		const world = setUp();
+		await world.sync.enable();
+		world.engine.publish({ phase: 'signed-out', lastError: 'not_signed_in' });
+		expect(world.sync).toMatchObject({ enabled: false, accountGone: true, status: null });
+		expect(world.preference).toBe(false);
+		expect(world.erased).toBe(0);
+	});
+
+	it('hands the person’s choice about another account’s data to the engine', async () => {
+		const world = setUp();
+		await world.sync.enable();
+		expect(await world.sync.resolveAccountChange('add')).toEqual({ ok: true });
+		expect(world.engine.choices).toEqual(['add']);
+		expect(world.refreshes).toBe(1);
+		expect(await world.sync.keepDeviceOnly()).toEqual({ ok: true });
+		expect(world.sync.enabled).toBe(false);
+		expect(world.erased).toBe(0);
 	});
 
 	it('stays signed in and syncing when signing out fails', async () => {
 		const world = setUp();
 		await world.sync.enable();
 		world.transport.failures.set('signOut', new TransportFailure('offline'));
-		expect(await world.sync.signOut()).toEqual({ ok: false, code: 'network' });
+		expect(await world.sync.signOut({ erase: true })).toEqual({ ok: false, code: 'network' });
+		expect(world.erased).toBe(0);
 		expect(world.sync.enabled).toBe(true);
 		expect(world.engine.stopped).toBe(false);
 	});

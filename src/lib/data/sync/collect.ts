@@ -1,9 +1,4 @@
-import {
-	connectionSchema,
-	eventSchema,
-	followUpSchema,
-	profileSchema
-} from '$lib/domain/records';
+import { connectionSchema, eventSchema, followUpSchema, profileSchema } from '$lib/domain/records';
 import {
 	connectionToRow,
 	deletionRow,
@@ -24,10 +19,10 @@ import type { WireChange } from './transport';
 /** Changes per sync_push. */
 export const PUSH_BATCH_SIZE = 500;
 /**
- * Bytes of JSON per sync_push: well under the server's cap on a request body (docs/sync.md), so
+ * Bytes of JSON per sync_push: half the server's 2,000,000-byte cap on a request body (docs/sync.md), so
  * the arguments' wrapping never tips a batch over it.
  */
-export const PUSH_BATCH_BYTES = 256 * 1024;
+export const PUSH_BATCH_BYTES = 1_000_000;
 
 export const tableOf: Record<RecordAggregate, SyncTable> = {
 	profile: 'profiles',
@@ -70,7 +65,9 @@ export async function collectChanges(
 		else groups.set(key, [entry]);
 	}
 	const tx = db.transaction(['profile', 'events', 'connections', 'followUps', 'settings']);
-	const settings = profileSettings(readSettings(await tx.objectStore('settings').get(SETTINGS_KEY)));
+	const settings = profileSettings(
+		readSettings(await tx.objectStore('settings').get(SETTINGS_KEY))
+	);
 	const collected: Collected = { changes: [], settled: [], unreadable: [] };
 	for (const group of groups.values()) {
 		const { aggregate, recordId } = group[0]!;
@@ -89,7 +86,12 @@ export async function collectChanges(
 			continue;
 		}
 		const row = toRow(aggregate, raw, settings);
-		const pending = { change: { table, op: 'upsert' as const, row: row ?? {} }, aggregate, recordId, seqs };
+		const pending = {
+			change: { table, op: 'upsert' as const, row: row ?? {} },
+			aggregate,
+			recordId,
+			seqs
+		};
 		(row ? collected.changes : collected.unreadable).push(pending);
 	}
 	await tx.done;

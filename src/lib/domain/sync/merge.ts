@@ -25,18 +25,23 @@ const later = (a: string, b: string) => (isNewer(a, b) ? a : b);
 
 /**
  * Stamps the personal fields that differ between `before` and `after` with `after.updatedAt`.
- * Every save of a connection goes through this, so the merge knows which edit is whose.
+ * Every save of a connection goes through this, so the merge knows which edit is whose. A new
+ * connection needs no stamps: a field without one counts as edited at the row's time.
  */
 export function stampEditedFields(before: Connection | null, after: Connection): Connection {
-	const times = { ...before?.fieldUpdatedAt, ...after.fieldUpdatedAt };
-	const previous = (before ?? {}) as Fields;
+	if (!before) return after;
+	const previous = before as unknown as Fields;
 	const next = after as unknown as Fields;
+	const times: NonNullable<Connection['fieldUpdatedAt']> = {};
 	for (const field of mergedFields) {
-		if (JSON.stringify(previous[field]) !== JSON.stringify(next[field])) {
-			times[field] = after.updatedAt;
-		}
+		// An unchanged field keeps the time it had, which without a stamp was its row's: left
+		// out, it would count as edited now and beat another device's real edit.
+		times[field] =
+			JSON.stringify(previous[field]) === JSON.stringify(next[field])
+				? (after.fieldUpdatedAt?.[field] ?? fieldTime(before, field))
+				: after.updatedAt;
 	}
-	return Object.keys(times).length > 0 ? { ...after, fieldUpdatedAt: times } : after;
+	return { ...after, fieldUpdatedAt: times };
 }
 
 /**
