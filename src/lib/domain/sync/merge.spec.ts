@@ -34,7 +34,7 @@ describe('per-field merge of a connection', () => {
 
 	it('stamps only what changed, keeping the others’ times', () => {
 		const once = stampEditedFields(base, { ...base, note: 'a', updatedAt: T1 });
-		const twice = stampEditedFields(once, { ...once, tier: 'monthly', updatedAt: T2 });
+		const twice = stampEditedFields(once, { ...once, tier: 'regular', updatedAt: T2 });
 		expect(twice.fieldUpdatedAt).toEqual({
 			note: T1,
 			talkPhrase: base.updatedAt,
