@@ -28,7 +28,7 @@ insert into auth.users (id, is_anonymous)
 select ('00000000-0000-4000-8000-' || lpad(to_hex(u), 12, '0'))::uuid, true
 from generate_series(1, ${USERS}) u;
 
-insert into public.connections (id, owner_id, card, met_at, tier, source, updated_at, sync_xid, sync_seq)
+insert into public.connections (id, owner_id, card, met_at, tier, source, updated_at, sync_tx, sync_seq)
 select
 	('c0000000-0000-4000-8000-' || lpad(to_hex(u * ${PER_USER} + i), 12, '0'))::uuid,
 	('00000000-0000-4000-8000-' || lpad(to_hex(u), 12, '0'))::uuid,
@@ -37,13 +37,13 @@ select
 	(array['close', 'regular', 'light', 'none'])[i % 4 + 1],
 	'scan',
 	now() - (i % 400 + 1) * interval '1 day',
-	pg_current_xact_id(),
-	nextval('public.sync_seq')
+	0,
+	nextval('internal.sync_seq')
 from generate_series(1, ${USERS}) u, generate_series(0, ${PER_USER - 1}) i;
 
 insert into public.follow_ups (
 	id, owner_id, connection_id, kind, cycle, due_at, status, snoozed_until, done_at, updated_at,
-	deleted_at, sync_xid, sync_seq
+	deleted_at, sync_tx, sync_seq
 )
 select
 	('f0000000-0000-4000-8000-' || lpad(to_hex(u * ${PER_USER} + i), 12, '0'))::uuid,
@@ -57,8 +57,8 @@ select
 	case when status in ('done', 'skipped') then now() - interval '1 day' end,
 	now() - interval '1 day',
 	case when i % 50 = 0 then now() - interval '1 day' end,
-	pg_current_xact_id(),
-	nextval('public.sync_seq')
+	0,
+	nextval('internal.sync_seq')
 from generate_series(1, ${USERS}) u, generate_series(0, ${PER_USER - 1}) i,
 	lateral (
 		select (array['pending', 'pending', 'pending', 'snoozed', 'done', 'skipped'])[(i + u) % 6 + 1] as status

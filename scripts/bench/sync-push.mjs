@@ -5,7 +5,7 @@
 // transaction per change; the bar is a ratio of at least 20. The account already holds 500 people
 // and the tables are analyzed, as on a database in use. Medians of 3 runs, each on fresh rows.
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { runnerImport } from 'vite';
 
@@ -134,4 +134,17 @@ export default async function measureSyncPush({ progress }) {
 	} finally {
 		await stack.stop();
 	}
+}
+
+// `node scripts/bench/sync-push.mjs` runs this figure alone (the whole `npm run bench` builds the
+// app and runs Lighthouse first), printing the same JSON.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+	const figures = await measureSyncPush({
+		progress: (message) => console.error(message),
+		url: '',
+		buildDir: '',
+		chromiumPath: ''
+	});
+	console.log(JSON.stringify(figures));
+	process.exit(0);
 }

@@ -4,17 +4,17 @@
 --   A  0a000000-0000-4000-8000-00000000000a  the user syncing, anonymous
 --   B  0b000000-0000-4000-8000-00000000000b  stranger, with an event, a connection and its follow-up
 begin;
-select plan(60);
+select plan(61);
 
 insert into auth.users (id, email, is_anonymous) values
 	('0a000000-0000-4000-8000-00000000000a', null, true),
 	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
 insert into public.events (id, owner_id, name, starts_at, ends_at, time_zone, updated_at) values
 	('e0b00000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-00000000000b',
-		'B''s meetup', '2026-12-01 19:00+08', '2026-12-01 21:00+08', 'Asia/Taipei', '2026-12-01 00:00Z');
+		'B''s meetup', '2025-12-02 19:00+08', '2025-12-02 21:00+08', 'Asia/Taipei', '2025-12-02 00:00Z');
 insert into public.connections (id, owner_id, card, met_at, updated_at) values
 	('c0b00000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-00000000000b',
-		'{"name": "B''s friend"}', '2026-12-01 20:00+08', '2026-12-01 00:00Z');
+		'{"name": "B''s friend"}', '2025-12-02 20:00+08', '2025-12-02 00:00Z');
 
 -- The wire rows of docs/sync.md, complete, with the fields a test varies as arguments.
 create function pg_temp.event(id text, updated_at text, name text default 'Frontend meetup')
@@ -23,7 +23,7 @@ language sql
 as $$
 	select jsonb_build_object(
 		'id', id, 'name', name, 'topic', null, 'context', 'meetup',
-		'starts_at', '2026-12-02T19:00:00+08:00', 'ends_at', '2026-12-02T21:30:00+08:00',
+		'starts_at', '2025-12-03T19:00:00+08:00', 'ends_at', '2025-12-03T21:30:00+08:00',
 		'venue', 'Taipei', 'time_zone', 'Asia/Taipei', 'updated_at', updated_at, 'deleted_at', null
 	)
 $$;
@@ -34,7 +34,7 @@ language sql
 as $$
 	select jsonb_build_object(
 		'id', id, 'card', '{"name": "陳怡君", "channels": []}'::jsonb, 'event_id', event_id,
-		'met_at', '2026-12-02T20:10:00+08:00', 'note', null, 'prompt_text', null, 'tags', '[]'::jsonb,
+		'met_at', '2025-12-03T20:10:00+08:00', 'note', null, 'prompt_text', null, 'tags', '[]'::jsonb,
 		'tier', 'none', 'last_contacted_at', null, 'source', 'scan', 'updated_at', updated_at,
 		'deleted_at', null
 	)
@@ -46,7 +46,7 @@ language sql
 as $$
 	select jsonb_build_object(
 		'id', id, 'connection_id', connection_id, 'kind', 'post_event', 'cycle', 0,
-		'due_at', '2026-12-03T09:00:00+08:00', 'status', status, 'snoozed_until', null,
+		'due_at', '2025-12-04T09:00:00+08:00', 'status', status, 'snoozed_until', null,
 		'done_at', null, 'updated_at', updated_at, 'deleted_at', null
 	)
 $$;
@@ -105,7 +105,7 @@ select throws_ok($$select public.sync_push(null)$$, 'P0001', 'sync_batch_invalid
 	'a missing batch is refused');
 select throws_ok(
 	$$select public.sync_push((
-		select jsonb_agg(pg_temp.upsert('events', pg_temp.event(gen_random_uuid()::text, '2026-12-01T00:00:00Z')))
+		select jsonb_agg(pg_temp.upsert('events', pg_temp.event(gen_random_uuid()::text, '2025-12-02T00:00:00Z')))
 		from generate_series(1, 501)
 	))$$,
 	'P0001', 'sync_batch_invalid',
@@ -114,7 +114,7 @@ select throws_ok(
 select is((select count(*) from public.events), 0::bigint, 'the refused batches stored nothing');
 select is(
 	(select jsonb_array_length(public.sync_push((
-		select jsonb_agg(pg_temp.upsert('events', pg_temp.event(gen_random_uuid()::text, '2026-12-01T00:00:00Z')))
+		select jsonb_agg(pg_temp.upsert('events', pg_temp.event(gen_random_uuid()::text, '2025-12-02T00:00:00Z')))
 		from generate_series(1, 500)
 	)) -> 'results')),
 	500,
@@ -125,7 +125,7 @@ delete from public.events;
 
 -- Applied, stale, last writer wins.
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2026-12-01T10:00:00Z'))),
+	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T10:00:00Z'))),
 	'[{"index": 0, "table": "events", "id": "e0a00000-0000-4000-8000-000000000001", "status": "applied"}]',
 	'a new event is applied'
 );
@@ -136,12 +136,12 @@ select is(
 	'it is stored for the caller with the pushed fields'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2026-12-01T10:00:00Z', 'Replayed'))) -> 0 ->> 'status',
+	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T10:00:00Z', 'Replayed'))) -> 0 ->> 'status',
 	'stale',
 	'the same updated_at again is stale (a replay)'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2026-12-01T09:59:59.999Z', 'Older'))) -> 0 ->> 'status',
+	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T09:59:59.999Z', 'Older'))) -> 0 ->> 'status',
 	'stale',
 	'an older updated_at is stale'
 );
@@ -151,33 +151,33 @@ select is(
 	'stale pushes change nothing'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2026-12-01T18:00:00+08:00', 'Same instant'))) -> 0 ->> 'status',
+	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T18:00:00+08:00', 'Same instant'))) -> 0 ->> 'status',
 	'stale',
 	'the same instant written with another offset is stale'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2026-12-01T18:00:00.001+08:00', 'Renamed'))) -> 0 ->> 'status',
+	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T18:00:00.001+08:00', 'Renamed'))) -> 0 ->> 'status',
 	'applied',
 	'a strictly later updated_at wins, by a millisecond'
 );
 select is(
 	(select name || ' ' || updated_at from public.events where id = 'e0a00000-0000-4000-8000-000000000001'),
-	'Renamed 2026-12-01 10:00:00.001+00',
+	'Renamed 2025-12-02 10:00:00.001+00',
 	'and replaces the stored row'
 );
 
 -- Rejected: one bad field each, named in message.
 select is(
 	pg_temp.push(
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2026-12-01T10:00:00Z') || '{"context": "party"}'),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2026-12-01T10:00:00Z', repeat('x', 201))),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2026-12-01T10:00:00Z') || '{"time_zone": "Mars/Olympus"}'),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2026-12-01 10:00:00')),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2026-12-01T10:00:00Z') || '{"starts_at": "2026-02-30T10:00:00Z"}'),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2026-12-01T10:00:00Z') || '{"ends_at": "2026-12-01T00:00:00Z"}'),
-		pg_temp.upsert('events', pg_temp.event('not-a-uuid', '2026-12-01T10:00:00Z')),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2026-12-01T10:00:00Z') - 'name'),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2026-12-01T10:00:00Z') || '{"venue": 42}')
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"context": "party"}'),
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z', repeat('x', 201))),
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"time_zone": "Mars/Olympus"}'),
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02 10:00:00')),
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"starts_at": "2026-02-30T10:00:00Z"}'),
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"ends_at": "2025-12-02T00:00:00Z"}'),
+		pg_temp.upsert('events', pg_temp.event('not-a-uuid', '2025-12-02T10:00:00Z')),
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') - 'name'),
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"venue": 42}')
 	),
 	jsonb_build_array(
 		'{"index": 0, "table": "events", "id": "e0a00000-0000-4000-8000-000000000002", "status": "rejected", "code": "invalid_row", "message": "context"}'::jsonb,
@@ -211,9 +211,9 @@ select is((select count(*) from public.events where id = 'e0a00000-0000-4000-800
 -- One bad change never blocks the others.
 select is(
 	(select jsonb_agg(result ->> 'status') from jsonb_array_elements(pg_temp.push(
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000003', '2026-12-01T10:00:00Z')),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000004', '2026-12-01T10:00:00Z') || '{"context": "party"}'),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000005', '2026-12-01T10:00:00Z'))
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000003', '2025-12-02T10:00:00Z')),
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000004', '2025-12-02T10:00:00Z') || '{"context": "party"}'),
+		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000005', '2025-12-02T10:00:00Z'))
 	)) result),
 	'["applied", "rejected", "applied"]',
 	'good, bad, good: the good ones apply'
@@ -229,19 +229,19 @@ select is(
 -- Deferred: references to rows the caller does not have.
 select is(
 	pg_temp.push(pg_temp.upsert('connections', pg_temp.connection(
-		'c0a00000-0000-4000-8000-000000000001', '2026-12-02T12:00:00Z', 'e0a00000-0000-4000-8000-0000000000ff'))),
+		'c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:00:00Z', 'e0a00000-0000-4000-8000-0000000000ff'))),
 	'[{"index": 0, "table": "connections", "id": "c0a00000-0000-4000-8000-000000000001", "status": "deferred", "code": "missing_reference", "message": "event_id"}]',
 	'a connection at an event not pushed yet is deferred'
 );
 select is(
 	pg_temp.push(pg_temp.upsert('connections', pg_temp.connection(
-		'c0a00000-0000-4000-8000-000000000001', '2026-12-02T12:00:00Z', 'e0b00000-0000-4000-8000-000000000001'))) -> 0 ->> 'status',
+		'c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:00:00Z', 'e0b00000-0000-4000-8000-000000000001'))) -> 0 ->> 'status',
 	'deferred',
 	'a connection at someone else''s event reads the same: deferred, nothing told'
 );
 select is(
 	pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
-		'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-0000000000ff', '2026-12-02T12:00:00Z', 'pending'))),
+		'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-0000000000ff', '2025-12-03T12:00:00Z', 'pending'))),
 	'[{"index": 0, "table": "follow_ups", "id": "f0a00000-0000-4000-8000-000000000001", "status": "deferred", "code": "missing_reference", "message": "connection_id"}]',
 	'a follow-up of a connection not pushed yet is deferred'
 );
@@ -254,7 +254,7 @@ select is(
 select is(
 	pg_temp.push(
 		pg_temp.upsert('connections', pg_temp.connection(
-			'c0a00000-0000-4000-8000-000000000001', '2026-12-02T12:00:00Z', 'e0a00000-0000-4000-8000-000000000001'))
+			'c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:00:00Z', 'e0a00000-0000-4000-8000-000000000001'))
 	) -> 0 ->> 'status',
 	'applied',
 	'once its event is there, the connection applies'
@@ -268,11 +268,18 @@ select is(
 );
 create temp table scheduled as
 	select id from public.follow_ups where connection_id = 'c0a00000-0000-4000-8000-000000000001';
+create temp table merged_follow_up as select pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
+	'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001', '2025-12-04T10:00:00Z', 'done'))
+) -> 0 as result;
 select is(
-	pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
-		'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001', '2026-12-03T10:00:00Z', 'done'))),
-	'[{"index": 0, "table": "follow_ups", "id": "f0a00000-0000-4000-8000-000000000001", "status": "applied"}]',
+	(select result - 'row' from merged_follow_up),
+	'{"index": 0, "table": "follow_ups", "id": "f0a00000-0000-4000-8000-000000000001", "status": "applied"}',
 	'the app''s own copy of it, newer, is applied'
+);
+select is(
+	(select result -> 'row' ->> 'id' || ' ' || (result -> 'row' ->> 'status') from merged_follow_up),
+	(select id::text || ' done' from scheduled),
+	'and answered with the server''s row, which keeps the trigger''s id'
 );
 select is(
 	(select count(*) from public.follow_ups where connection_id = 'c0a00000-0000-4000-8000-000000000001'),
@@ -286,7 +293,7 @@ select is(
 );
 select is(
 	pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
-		'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001', '2026-12-03T09:00:00Z', 'skipped'))) -> 0 ->> 'status',
+		'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001', '2025-12-04T09:00:00Z', 'skipped'))) -> 0 ->> 'status',
 	'stale',
 	'an older copy is stale'
 );
@@ -297,14 +304,14 @@ select is(
 );
 select is(
 	pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
-		'f0a00000-0000-4000-8000-000000000002', 'c0a00000-0000-4000-8000-000000000001', '2026-12-04T00:00:00Z', 'someday'))),
+		'f0a00000-0000-4000-8000-000000000002', 'c0a00000-0000-4000-8000-000000000001', '2025-12-05T00:00:00Z', 'someday'))),
 	'[{"index": 0, "table": "follow_ups", "id": "f0a00000-0000-4000-8000-000000000002", "status": "rejected", "code": "invalid_row", "message": "status"}]',
 	'an unknown follow-up status is rejected'
 );
 
 select is(
 	pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
-		(select id::text from scheduled), 'c0a00000-0000-4000-8000-000000000001', '2026-12-04T00:00:00Z', 'pending')
+		(select id::text from scheduled), 'c0a00000-0000-4000-8000-000000000001', '2025-12-05T00:00:00Z', 'pending')
 		|| '{"kind": "keep_in_touch", "cycle": 1}')) -> 0 ->> 'message',
 	'id',
 	'a follow-up id already used for another (connection, kind, cycle) is rejected'
@@ -312,27 +319,27 @@ select is(
 
 -- Tombstones.
 select is(
-	pg_temp.push('{"table": "events", "op": "delete", "row": {"id": "e0a00000-0000-4000-8000-000000000003", "updated_at": "2026-12-05T00:00:00Z"}}') -> 0 ->> 'status',
+	pg_temp.push('{"table": "events", "op": "delete", "row": {"id": "e0a00000-0000-4000-8000-000000000003", "updated_at": "2025-12-06T00:00:00Z"}}') -> 0 ->> 'status',
 	'applied',
 	'a newer delete is applied'
 );
 select is(
 	(select deleted_at::text || ' ' || updated_at::text from public.events where id = 'e0a00000-0000-4000-8000-000000000003'),
-	'2026-12-05 00:00:00+00 2026-12-05 00:00:00+00',
+	'2025-12-06 00:00:00+00 2025-12-06 00:00:00+00',
 	'it keeps the row as a tombstone: deleted_at = updated_at = the delete''s time'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000003', '2026-12-04T00:00:00Z', 'Undeleted?'))) -> 0 ->> 'status',
+	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000003', '2025-12-05T00:00:00Z', 'Undeleted?'))) -> 0 ->> 'status',
 	'stale',
 	'an edit older than the delete cannot bring the row back'
 );
 select is(
-	pg_temp.push('{"table": "events", "op": "delete", "row": {"id": "e0a00000-0000-4000-8000-000000000003", "updated_at": "2026-12-05T00:00:00Z"}}') -> 0 ->> 'status',
+	pg_temp.push('{"table": "events", "op": "delete", "row": {"id": "e0a00000-0000-4000-8000-000000000003", "updated_at": "2025-12-06T00:00:00Z"}}') -> 0 ->> 'status',
 	'stale',
 	'the same delete again is stale'
 );
 select is(
-	pg_temp.push('{"table": "connections", "op": "delete", "row": {"id": "c0a00000-0000-4000-8000-0000000000ee", "updated_at": "2026-12-05T00:00:00Z"}}'),
+	pg_temp.push('{"table": "connections", "op": "delete", "row": {"id": "c0a00000-0000-4000-8000-0000000000ee", "updated_at": "2025-12-06T00:00:00Z"}}'),
 	'[{"index": 0, "table": "connections", "id": "c0a00000-0000-4000-8000-0000000000ee", "status": "applied"}]',
 	'a delete of a row the server never had answers applied'
 );
@@ -383,7 +390,7 @@ select is(
 select is(
 	pg_temp.push(pg_temp.upsert('profiles', '{"display_name": "林小美", "card": {"name": "林小美"}, "locale": "zh-TW",
 		"time_zone": "Asia/Taipei", "follow_up_delay_days": 2, "follow_up_hour": 9,
-		"follow_up_skip_weekends": false, "updated_at": "2026-12-01T00:00:00Z", "deleted_at": null}')),
+		"follow_up_skip_weekends": false, "updated_at": "2025-12-02T00:00:00Z", "deleted_at": null}')),
 	'[{"index": 0, "table": "profiles", "id": null, "status": "applied"}]',
 	'the profile is applied'
 );
@@ -395,14 +402,14 @@ select is(
 select is(
 	pg_temp.push(pg_temp.upsert('profiles', '{"display_name": "x", "card": {}, "locale": "fr",
 		"time_zone": "Asia/Taipei", "follow_up_delay_days": 2, "follow_up_hour": 9,
-		"follow_up_skip_weekends": false, "updated_at": "2026-12-02T00:00:00Z"}')) -> 0 ->> 'message',
+		"follow_up_skip_weekends": false, "updated_at": "2025-12-03T00:00:00Z"}')) -> 0 ->> 'message',
 	'locale',
 	'an unsupported locale is rejected'
 );
 select is(
 	pg_temp.push(pg_temp.upsert('profiles', '{"display_name": "x", "card": {}, "locale": "en",
 		"time_zone": "Asia/Taipei", "follow_up_delay_days": 1.5, "follow_up_hour": 9,
-		"follow_up_skip_weekends": false, "updated_at": "2026-12-02T00:00:00Z"}')) -> 0 ->> 'message',
+		"follow_up_skip_weekends": false, "updated_at": "2025-12-03T00:00:00Z"}')) -> 0 ->> 'message',
 	'follow_up_delay_days',
 	'a fractional delay is rejected'
 );
@@ -419,7 +426,7 @@ reset role;
 -- What A's attempts left of B's rows, seen by the superuser.
 select is(
 	(select name || ' ' || updated_at::text from public.events where id = 'e0b00000-0000-4000-8000-000000000001'),
-	'B''s meetup 2026-12-01 00:00:00+00',
+	'B''s meetup 2025-12-02 00:00:00+00',
 	'B''s event is unchanged'
 );
 

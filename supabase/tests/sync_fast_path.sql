@@ -9,7 +9,7 @@
 --   A  0a000000-0000-4000-8000-00000000000a  the user syncing (Asia/Taipei, 2 days later at 09:00)
 --   B  0b000000-0000-4000-8000-00000000000b  stranger, with a connection of their own
 begin;
-select plan(41);
+select plan(46);
 
 -- Counted per transaction only when tracked; superusers only may turn it on.
 set local track_functions = 'pl';
@@ -21,7 +21,7 @@ insert into public.profiles (owner_id, time_zone, follow_up_delay_days, follow_u
 	('0a000000-0000-4000-8000-00000000000a', 'Asia/Taipei', 2, 9);
 insert into public.connections (id, owner_id, card, met_at, updated_at) values
 	('c0b00000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-00000000000b',
-		'{"name": "B''s friend"}', '2026-12-01 20:00+08', '2026-12-01 00:00Z');
+		'{"name": "B''s friend"}', '2025-12-02 20:00+08', '2025-12-02 00:00Z');
 
 -- Wire rows of docs/sync.md, with the fields a test varies as arguments.
 create function pg_temp.event(id text, updated_at text, name text default 'Frontend meetup')
@@ -30,7 +30,7 @@ language sql
 as $$
 	select jsonb_build_object('table', 'events', 'op', 'upsert', 'row', jsonb_build_object(
 		'id', id, 'name', name, 'topic', null, 'context', 'meetup',
-		'starts_at', '2026-12-02T19:00:00+08:00', 'ends_at', '2026-12-02T21:30:00+08:00',
+		'starts_at', '2025-12-03T19:00:00+08:00', 'ends_at', '2025-12-03T21:30:00+08:00',
 		'venue', 'Taipei', 'time_zone', 'Asia/Taipei', 'updated_at', updated_at, 'deleted_at', null
 	))
 $$;
@@ -41,7 +41,7 @@ language sql
 as $$
 	select jsonb_build_object('table', 'connections', 'op', 'upsert', 'row', jsonb_build_object(
 		'id', id, 'card', '{"name": "陳怡君", "channels": [{"kind": "line", "value": "yijun"}]}'::jsonb,
-		'event_id', event_id, 'met_at', '2026-12-02T20:10:00.123+08:00', 'note', '聊到開源',
+		'event_id', event_id, 'met_at', '2025-12-03T20:10:00.123+08:00', 'note', '聊到開源',
 		'prompt_text', null, 'tags', '["開源", "前端"]'::jsonb, 'tier', 'regular',
 		'last_contacted_at', null, 'source', 'scan', 'updated_at', updated_at, 'deleted_at', null
 	))
@@ -60,7 +60,7 @@ language sql
 as $$
 	select jsonb_build_object('table', 'follow_ups', 'op', 'upsert', 'row', jsonb_build_object(
 		'id', id, 'connection_id', connection_id, 'kind', kind, 'cycle', cycle,
-		'due_at', '2026-12-04T09:00:00+08:00', 'status', status, 'snoozed_until', null,
+		'due_at', '2025-12-05T09:00:00+08:00', 'status', status, 'snoozed_until', null,
 		'done_at', null, 'updated_at', updated_at, 'deleted_at', null
 	))
 $$;
@@ -81,7 +81,7 @@ language sql
 as $$
 	select coalesce(sum(pg_stat_get_xact_function_calls(p.oid)), 0)::bigint
 	from pg_proc p
-	where p.pronamespace = 'public'::regnamespace and p.proname like 'sync\_parse\_%'
+	where p.pronamespace = 'internal'::regnamespace and p.proname like 'sync\_parse\_%'
 $$;
 
 -- Everything of the caller's that sync_push writes, but the change stamps (the pass stamps table
@@ -92,16 +92,16 @@ language sql
 as $$
 	select jsonb_build_object(
 		'events', (
-			select coalesce(jsonb_agg(to_jsonb(e) - 'sync_xid' - 'sync_seq' order by e.id), '[]')
+			select coalesce(jsonb_agg(to_jsonb(e) - 'sync_tx' - 'sync_seq' order by e.id), '[]')
 			from public.events e
 		),
 		'connections', (
-			select coalesce(jsonb_agg(to_jsonb(c) - 'sync_xid' - 'sync_seq' order by c.id), '[]')
+			select coalesce(jsonb_agg(to_jsonb(c) - 'sync_tx' - 'sync_seq' order by c.id), '[]')
 			from public.connections c
 		),
 		'follow_ups', (
 			select coalesce(jsonb_agg(
-				to_jsonb(f) - 'sync_xid' - 'sync_seq'
+				to_jsonb(f) - 'sync_tx' - 'sync_seq'
 					|| jsonb_build_object('id', case when f.id = any (kept_follow_up_ids)
 						then f.id::text else 'drawn by the trigger' end)
 				order by f.connection_id, f.kind, f.cycle
@@ -109,6 +109,20 @@ as $$
 			from public.follow_ups f
 		)
 	)
+$$;
+
+-- Results, with the ids of follow-up rows they carry that the trigger drew anew on each run.
+create function pg_temp.answered(results jsonb, kept_follow_up_ids uuid[])
+returns jsonb
+language sql
+as $$
+	select jsonb_agg(
+		case when r ? 'row' and r ->> 'table' = 'follow_ups'
+			and not (r -> 'row' ->> 'id')::uuid = any (kept_follow_up_ids)
+		then jsonb_set(r, '{row,id}', '"drawn by the trigger"') else r end
+		order by (r ->> 'index')::integer
+	)
+	from jsonb_array_elements(results) r
 $$;
 
 -- Runs the batch with `spoiler` after it and undoes that, then runs it alone and keeps it.
@@ -135,7 +149,10 @@ declare
 begin
 	begin
 		calls := pg_temp.parser_calls();
-		loop_results := public.sync_push(changes || jsonb_build_array(spoiler)) -> 'results';
+		loop_results := pg_temp.answered(
+			public.sync_push(changes || jsonb_build_array(spoiler)) -> 'results',
+			kept
+		);
 		loop_calls := pg_temp.parser_calls() - calls;
 		loop_rows := pg_temp.stored(kept);
 		raise exception 'undo the loop''s run' using errcode = 'U0001';
@@ -144,7 +161,7 @@ begin
 			null;
 	end;
 	calls := pg_temp.parser_calls();
-	pass_results := public.sync_push(changes) -> 'results';
+	pass_results := pg_temp.answered(public.sync_push(changes) -> 'results', kept);
 	pass_calls := pg_temp.parser_calls() - calls;
 	pass_rows := pg_temp.stored(kept);
 	return jsonb_build_object(
@@ -176,18 +193,18 @@ set local request.jwt.claims to
 -- stale), one is newer (applied, into the trigger's row), one is a keep-in-touch round of its own.
 create temp table met as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2026-12-02T11:00:00Z'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000001', '2026-12-02T12:10:00Z',
+		pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-03T11:00:00Z'),
+		pg_temp.connection('c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:10:00Z',
 			'e0a00000-0000-4000-8000-000000000001'),
 		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001',
-			'2026-12-02T12:10:00Z', 'pending'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000002', '2026-12-02T12:20:00.5+08:00',
+			'2025-12-03T12:10:00Z', 'pending'),
+		pg_temp.connection('c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00.5+08:00',
 			'e0a00000-0000-4000-8000-000000000001'),
 		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000002', 'c0a00000-0000-4000-8000-000000000002',
-			'2026-12-02T13:00:00Z', 'done'),
-		pg_temp.connection('C0A00000-0000-4000-8000-000000000003', '2026-12-02T12:30:00+0800'),
+			'2025-12-03T13:00:00Z', 'done'),
+		pg_temp.connection('C0A00000-0000-4000-8000-000000000003', '2025-12-03T12:30:00+0800'),
 		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000003', 'c0a00000-0000-4000-8000-000000000003',
-			'2026-12-02T12:30:00Z', 'pending', 'keep_in_touch', 1)
+			'2025-12-03T12:30:00Z', 'pending', 'keep_in_touch', 1)
 	),
 	'{"table": "contacts", "op": "upsert", "row": {}}'
 ) as x;
@@ -221,13 +238,13 @@ select is(
 select is(
 	(select status || ' ' || updated_at::text from public.follow_ups
 		where connection_id = 'c0a00000-0000-4000-8000-000000000002'),
-	'done 2026-12-02 13:00:00+00',
+	'done 2025-12-03 13:00:00+00',
 	'people met: and took its fields'
 );
 select is(
 	(select due_at from public.follow_ups
 		where connection_id = 'c0a00000-0000-4000-8000-000000000001' and kind = 'post_event'),
-	public.follow_up_due_at('2026-12-02 20:10:00.123+08', '2026-12-02 21:30+08', 'Asia/Taipei', 2, 9, true),
+	public.follow_up_due_at('2025-12-03 20:10:00.123+08', '2025-12-03 21:30+08', 'Asia/Taipei', 2, 9, true),
 	'people met: the trigger''s follow-up is due per A''s settings, after the event pushed with it'
 );
 select is(
@@ -239,15 +256,15 @@ select is(
 -- Most of that batch again, as after an answer that got lost: all stale.
 create temp table replayed as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2026-12-02T11:00:00Z'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000001', '2026-12-02T12:10:00Z',
+		pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-03T11:00:00Z'),
+		pg_temp.connection('c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:10:00Z',
 			'e0a00000-0000-4000-8000-000000000001'),
 		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001',
-			'2026-12-02T12:10:00Z', 'pending'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000002', '2026-12-02T12:20:00.5+08:00',
+			'2025-12-03T12:10:00Z', 'pending'),
+		pg_temp.connection('c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00.5+08:00',
 			'e0a00000-0000-4000-8000-000000000001'),
 		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000002', 'c0a00000-0000-4000-8000-000000000002',
-			'2026-12-02T13:00:00Z', 'done')
+			'2025-12-03T13:00:00Z', 'done')
 	),
 	-- 30 February: the pass casts it and gives up, the loop rejects it.
 	pg_temp.event('e0a00000-0000-4000-8000-000000000009', '2026-02-30T00:00:00Z')
@@ -267,13 +284,13 @@ select is((select x -> 'pass_rows' from replayed), (select x -> 'loop_rows' from
 -- Edits from another device: last writer wins, to the millisecond, whatever the offset.
 create temp table edited as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2026-12-02T19:00:00.001+08:00', 'Renamed'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000001', '2026-12-02T20:10:00+08:00'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000002', '2026-12-02T12:20:00Z'),
+		pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-03T19:00:00.001+08:00', 'Renamed'),
+		pg_temp.connection('c0a00000-0000-4000-8000-000000000001', '2025-12-03T20:10:00+08:00'),
+		pg_temp.connection('c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00Z'),
 		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001',
-			'2026-12-02T12:09:59.999Z', 'skipped'),
+			'2025-12-03T12:09:59.999Z', 'skipped'),
 		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000003', 'C0A00000-0000-4000-8000-000000000003',
-			'2026-12-03T00:00:00+00', 'done', 'keep_in_touch', 1)
+			'2025-12-04T00:00:00+00', 'done', 'keep_in_touch', 1)
 	),
 	-- B's connection: owned elsewhere.
 	pg_temp.connection('c0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z')
@@ -289,16 +306,56 @@ select is((select pg_temp.statuses(x -> 'pass_results') from edited), 'applied s
 select is((select x -> 'pass_rows' from edited), (select x -> 'loop_rows' from edited),
 	'edits: the pass leaves the same rows as the loop');
 
+-- Per-field merge and the server's clock: a connection whose note is newer than the stored one
+-- though its row is older, and an event dated far ahead.
+select pg_temp.both_ways(
+	jsonb_build_array(jsonb_set(
+		pg_temp.connection('c0a00000-0000-4000-8000-0000000000a4', '2025-12-04T10:00:00Z'),
+		'{row,field_updated_at}',
+		'{"note": "2025-12-04T08:00:00Z", "tags": "2025-12-04T10:00:00Z", "tier": "2025-12-04T10:00:00Z"}'
+	)),
+	'{"table": "contacts", "op": "upsert", "row": {}}'
+);
+create temp table merged as select pg_temp.both_ways(
+	jsonb_build_array(
+		jsonb_set(jsonb_set(jsonb_set(
+			pg_temp.connection('c0a00000-0000-4000-8000-0000000000a4', '2025-12-04T09:00:00Z'),
+			'{row,field_updated_at}',
+			'{"note": "2025-12-04T09:00:00Z", "tags": "2025-12-04T07:00:00Z", "tier": "2025-12-04T07:00:00Z"}'),
+			'{row,note}', '"Later note"'),
+			'{row,tags}', '["older"]'),
+		pg_temp.event('e0a00000-0000-4000-8000-0000000000a4', '2099-01-01T00:00:00Z', 'Ahead')
+	),
+	'{"table": "contacts", "op": "upsert", "row": {}}'
+) as x;
+
+select is((select x -> 'pass_calls' from merged), '0', 'merge: the pass takes the batch');
+select is((select x -> 'pass_results' from merged), (select x -> 'loop_results' from merged),
+	'merge: the pass answers every change as the loop does, rows included');
+select is((select x -> 'pass_rows' from merged), (select x -> 'loop_rows' from merged),
+	'merge: the pass leaves the same rows as the loop');
+select is(
+	(select x -> 'pass_results' -> 0 -> 'row' ->> 'note' || ' ' || (x -> 'pass_results' -> 0 -> 'row' ->> 'tags')
+		|| ' ' || (x -> 'pass_results' -> 0 ->> 'status') from merged),
+	'Later note ["開源", "前端"] applied',
+	'merge: the newer note is taken, the newer tags kept, and the device hears the merged row'
+);
+select is(
+	(select (x -> 'pass_results' -> 1 -> 'row' ->> 'updated_at')::timestamptz from merged),
+	now(),
+	'merge: a time far ahead is stored as the server''s now, and answered'
+);
+
 -- Tombstones.
 create temp table deleted as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000001', '2026-12-05T00:00:00Z'),
-		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000002', '2026-12-02T12:20:00Z'),
-		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-0000000000ee', '2026-12-05T00:00:00Z'),
+		pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000001', '2025-12-06T00:00:00Z'),
+		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00Z'),
+		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-0000000000ee', '2025-12-06T00:00:00Z'),
 		pg_temp.tombstone('connections', 'c0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z')
 	),
 	-- The same row twice: the pass cannot tell which the loop would see first.
-	pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000001', '2026-12-05T00:00:00Z')
+	pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000001', '2025-12-06T00:00:00Z')
 ) as x;
 
 select ok((select (x ->> 'pass_calls')::integer > 0 from deleted),
@@ -308,12 +365,12 @@ select is((select pg_temp.statuses(x -> 'pass_results') from deleted), 'applied 
 
 create temp table deleted_own as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000002', '2026-12-05T00:00:00Z'),
-		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000001', '2026-12-06T00:00:00Z'),
-		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000003', '2026-12-02T04:29:59Z'),
-		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000002', '2026-12-02T20:20:00+08:00')
+		pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000002', '2025-12-06T00:00:00Z'),
+		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000001', '2025-12-07T00:00:00Z'),
+		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000003', '2025-12-03T04:29:59Z'),
+		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000002', '2025-12-03T20:20:00+08:00')
 	),
-	pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000002', '2026-12-05T00:00:00Z')
+	pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000002', '2025-12-06T00:00:00Z')
 ) as x;
 
 select is((select x -> 'pass_calls' from deleted_own), '0', 'own deletes: the pass takes the batch');
@@ -328,18 +385,18 @@ select is((select x -> 'pass_rows' from deleted_own), (select x -> 'loop_rows' f
 select is(
 	(select deleted_at::text || ' ' || updated_at::text from public.connections
 		where id = 'c0a00000-0000-4000-8000-000000000001'),
-	'2026-12-06 00:00:00+00 2026-12-06 00:00:00+00',
+	'2025-12-07 00:00:00+00 2025-12-07 00:00:00+00',
 	'own deletes: a tombstone is deleted_at = updated_at = the delete''s time'
 );
 
 create temp table deleted_follow_ups as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.tombstone('follow_ups', 'f0a00000-0000-4000-8000-000000000003', '2026-12-07T00:00:00Z'),
-		pg_temp.tombstone('follow_ups', 'f0a00000-0000-4000-8000-0000000000ee', '2026-12-07T00:00:00Z')
+		pg_temp.tombstone('follow_ups', 'f0a00000-0000-4000-8000-000000000003', '2025-12-08T00:00:00Z'),
+		pg_temp.tombstone('follow_ups', 'f0a00000-0000-4000-8000-0000000000ee', '2025-12-08T00:00:00Z')
 	),
 	-- A follow-up of a connection the server does not have: deferred.
 	pg_temp.follow_up('f0a00000-0000-4000-8000-000000000009', 'c0a00000-0000-4000-8000-0000000000ff',
-		'2026-12-07T00:00:00Z', 'pending')
+		'2025-12-08T00:00:00Z', 'pending')
 ) as x;
 
 select is((select x -> 'pass_calls' from deleted_follow_ups), '0',
@@ -356,8 +413,8 @@ select is((select x -> 'pass_rows' from deleted_follow_ups), (select x -> 'loop_
 create temp table out_of_order as select pg_temp.both_ways(
 	jsonb_build_array(
 		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000004', 'c0a00000-0000-4000-8000-000000000004',
-			'2026-12-08T00:00:00Z', 'pending'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000004', '2026-12-08T00:00:00Z')
+			'2025-12-09T00:00:00Z', 'pending'),
+		pg_temp.connection('c0a00000-0000-4000-8000-000000000004', '2025-12-09T00:00:00Z')
 	),
 	'{"table": "contacts", "op": "upsert", "row": {}}'
 ) as x;
@@ -371,7 +428,7 @@ select is((select x -> 'pass_results' from out_of_order),
 
 create temp table refused as select pg_temp.both_ways(
 	jsonb_build_array(
-		jsonb_set(pg_temp.connection('c0a00000-0000-4000-8000-000000000005', '2026-12-08T00:00:00Z'),
+		jsonb_set(pg_temp.connection('c0a00000-0000-4000-8000-000000000005', '2025-12-09T00:00:00Z'),
 			'{row,tier}', '"best"')
 	),
 	'{"table": "contacts", "op": "upsert", "row": {}}'
@@ -395,13 +452,13 @@ set local role service_role;
 set local request.jwt.claims to '{"role": "service_role"}';
 insert into public.connections (id, owner_id, card, event_id, met_at, updated_at, deleted_at) values
 	('c0a00000-0000-4000-8000-000000000010', '0a000000-0000-4000-8000-00000000000a', '{"name": "x"}',
-		'e0a00000-0000-4000-8000-000000000001', '2026-12-02 20:00+08', '2026-12-02 12:00Z', null),
+		'e0a00000-0000-4000-8000-000000000001', '2025-12-03 20:00+08', '2025-12-03 12:00Z', null),
 	('c0a00000-0000-4000-8000-000000000011', '0a000000-0000-4000-8000-00000000000a', '{"name": "y"}',
-		null, '2026-12-05 23:30+08', '2026-12-05 15:31Z', null),
+		null, '2025-12-06 23:30+08', '2025-12-06 15:31Z', null),
 	('c0a00000-0000-4000-8000-000000000012', '0a000000-0000-4000-8000-00000000000a', '{"name": "z"}',
-		null, '2026-12-05 23:30+08', '2026-12-05 15:31Z', '2026-12-05 15:31Z'),
+		null, '2025-12-06 23:30+08', '2025-12-06 15:31Z', '2025-12-06 15:31Z'),
 	('c0b00000-0000-4000-8000-000000000010', '0b000000-0000-4000-8000-00000000000b', '{"name": "w"}',
-		null, '2026-12-05 23:30+08', '2026-12-05 15:32Z', null);
+		null, '2025-12-06 23:30+08', '2025-12-06 15:32Z', null);
 reset role;
 
 select is(
@@ -417,14 +474,14 @@ select is(
 	),
 	array[
 		'c0a00000-0000-4000-8000-000000000010 0a000000-0000-4000-8000-00000000000a post_event 0 pending '
-			|| public.follow_up_due_at('2026-12-02 20:00+08', '2026-12-02 21:30+08', 'Asia/Taipei', 2, 9, true)
-			|| ' 2026-12-02 12:00:00+00',
+			|| public.follow_up_due_at('2025-12-03 20:00+08', '2025-12-03 21:30+08', 'Asia/Taipei', 2, 9, true)
+			|| ' 2025-12-03 12:00:00+00',
 		'c0a00000-0000-4000-8000-000000000011 0a000000-0000-4000-8000-00000000000a post_event 0 pending '
-			|| public.follow_up_due_at('2026-12-05 23:30+08', null, 'Asia/Taipei', 2, 9, true)
-			|| ' 2026-12-05 15:31:00+00',
+			|| public.follow_up_due_at('2025-12-06 23:30+08', null, 'Asia/Taipei', 2, 9, true)
+			|| ' 2025-12-06 15:31:00+00',
 		'c0b00000-0000-4000-8000-000000000010 0b000000-0000-4000-8000-00000000000b post_event 0 pending '
-			|| public.follow_up_due_at('2026-12-05 23:30+08', null, 'Asia/Taipei', 1, 10, true)
-			|| ' 2026-12-05 15:32:00+00'
+			|| public.follow_up_due_at('2025-12-06 23:30+08', null, 'Asia/Taipei', 1, 10, true)
+			|| ' 2025-12-06 15:32:00+00'
 	],
 	'trigger: one statement, each owner''s settings (or the defaults), the event''s end, none when deleted'
 );

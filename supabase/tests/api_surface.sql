@@ -1,0 +1,117 @@
+-- What the API exposes (issue 13): PostgREST serves every table, view and function of `public`
+-- that anon or authenticated may use. This file lists all of them with those roles' privileges,
+-- so a new object in public, or a new grant, fails here until it is listed on purpose. Internals
+-- (parsers, SECURITY DEFINER look-ups, jobs) live in `internal`, which the API does not expose.
+begin;
+select plan(9);
+
+-- Privileges of a role on a table, as one sorted word list.
+create function pg_temp.table_privileges(role_name text, relation oid)
+returns text
+language sql
+as $$
+	select coalesce(string_agg(p, ',' order by p), '-')
+	from unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p
+	where has_table_privilege(role_name, relation, p)
+$$;
+
+select results_eq(
+	$$select c.relname::text collate "default", c.relkind::text collate "default",
+			pg_temp.table_privileges('anon', c.oid), pg_temp.table_privileges('authenticated', c.oid)
+		from pg_class c
+		where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'v', 'm', 'p', 'f', 'S')
+		order by 1$$,
+	$$values
+		('connections', 'r', '-', 'DELETE,INSERT,SELECT,UPDATE'),
+		('events', 'r', '-', 'DELETE,INSERT,SELECT,UPDATE'),
+		('exchange_token_uses', 'r', '-', 'SELECT'),
+		('exchange_tokens', 'r', '-', 'SELECT'),
+		('follow_ups', 'r', '-', 'DELETE,INSERT,SELECT,UPDATE'),
+		('profiles', 'r', '-', 'DELETE,INSERT,SELECT,UPDATE')$$,
+	'public holds these tables and no view or sequence; anon may use none of them'
+);
+
+select results_eq(
+	$$select p.oid::regprocedure::text collate "default", p.prosecdef,
+			has_function_privilege('anon', p.oid, 'execute'),
+			has_function_privilege('authenticated', p.oid, 'execute')
+		from pg_proc p
+		where p.pronamespace = 'public'::regnamespace
+		order by 1$$,
+	$$values
+		('accept_exchange(text,jsonb)', true, false, true),
+		('create_exchange_token(uuid)', true, false, true),
+		('delete_my_account()', true, false, true),
+		('expire_exchange_tokens(timestamp with time zone)', false, false, false),
+		('follow_up_due_at(timestamp with time zone,timestamp with time zone,text,integer,integer,boolean)',
+			false, false, true),
+		('forbid_owner_change()', false, false, false),
+		('is_valid_time_zone(text)', false, false, true),
+		('local_time_to_instant(timestamp without time zone,text)', false, false, true),
+		('schedule_post_event_follow_up()', false, false, false),
+		('sync_pull(text,integer)', false, false, true),
+		('sync_push(jsonb)', false, false, true)$$,
+	'public holds these functions, with these rights; anon may call none'
+);
+
+select is(
+	(select array_agg(p.proname::text order by p.proname) from pg_proc p
+		where p.pronamespace = 'public'::regnamespace and p.prosecdef),
+	array['accept_exchange', 'create_exchange_token', 'delete_my_account'],
+	'the only SECURITY DEFINER functions in public are RPCs the app calls'
+);
+
+select is(
+	(select count(*)::integer from pg_proc p
+		where p.pronamespace = 'internal'::regnamespace
+			and has_function_privilege('anon', p.oid, 'execute')),
+	0,
+	'anon may call nothing in internal'
+);
+
+select ok(
+	not has_schema_privilege('anon', 'internal', 'usage')
+		and not has_schema_privilege('anon', 'internal', 'create')
+		and not has_schema_privilege('authenticated', 'internal', 'create'),
+	'internal: anon cannot reach it and nobody but its owner adds to it'
+);
+
+select is(
+	(select array_agg(c.relnamespace::regnamespace::text || '.' || c.relname order by c.relname)
+		from pg_class c
+		where c.relkind = 'S'
+			and c.relnamespace in ('public'::regnamespace, 'internal'::regnamespace)
+			and (has_sequence_privilege('authenticated', c.oid, 'usage')
+				or has_sequence_privilege('authenticated', c.oid, 'select')
+				or has_sequence_privilege('authenticated', c.oid, 'update')
+				or has_sequence_privilege('anon', c.oid, 'usage'))),
+	null,
+	'no sequence can be read, used or set by anon or authenticated'
+);
+
+select is(
+	(select array_agg(c.relname::text order by c.relname)
+		from pg_class c
+		where c.relnamespace = 'internal'::regnamespace and c.relkind = 'r'
+			and (pg_temp.table_privileges('anon', c.oid) <> '-'
+				or pg_temp.table_privileges('authenticated', c.oid) <> '-')),
+	null,
+	'internal tables (sync clocks and usage) are nobody''s but their SECURITY DEFINER helpers'''
+);
+
+-- The two look-ups that answer whether another user's id exists, and their bounds.
+select is(
+	(select array_agg(p.pronamespace::regnamespace::text order by p.proname) from pg_proc p
+		where p.proname in ('sync_push_known_ids', 'sync_follow_up_owned_elsewhere')),
+	array['internal', 'internal'],
+	'sync_push_known_ids and sync_follow_up_owned_elsewhere are out of the API'
+);
+select throws_ok(
+	$$select * from internal.sync_push_known_ids(
+		array(select gen_random_uuid() from generate_series(1, 1001)), '{}', '{}')$$,
+	'54000', null,
+	'sync_push_known_ids refuses more ids than a batch can name'
+);
+
+select * from finish();
+rollback;
