@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { textFields, type LostText, type TextField } from '$lib/domain/sync/merge';
+import { connectionRepository } from './connections';
 import type { RapportDatabase } from './db';
 
 // Text this device wrote on a person that another device's edit replaced: kept here, on this
@@ -57,4 +58,18 @@ export function overwrittenRepository(db: RapportDatabase) {
 			await tx.done;
 		}
 	};
+}
+
+/** Puts my text back on the person as a new edit at `at` (ms), which syncs like any other. */
+export async function restoreOverwritten(
+	db: RapportDatabase,
+	connectionId: string,
+	item: LostText,
+	at: number
+): Promise<void> {
+	const connections = connectionRepository(db);
+	const connection = await connections.get(connectionId);
+	if (!connection) return;
+	const updatedAt = new Date(at).toISOString();
+	await connections.save({ ...connection, [item.field]: item.text, updatedAt });
 }

@@ -8,6 +8,7 @@ import { connectionRepository } from '../connections';
 import { openRapportDatabase, type RapportDatabase } from '../db';
 import { eventRepository } from '../events';
 import { applyQueueChange, followUpRepository } from '../followUps';
+import { overwrittenRepository } from '../overwritten';
 import { profileRepository } from '../profile';
 import { settingsRepository } from '../settings';
 import {
@@ -566,6 +567,46 @@ describe('pull', () => {
 		});
 		expect(settings.timeZone).toBeUndefined();
 		expect(await db.count('outbox')).toBe(0);
+	});
+
+	it('applies the server’s winning row at once and keeps my replaced note in view', async () => {
+		const connection = await connectionRepository(db).save(aConnection());
+		const { engine } = engineFor(db, transport);
+		await engine.sync();
+		const theirs = {
+			...connection,
+			note: '他們的版本',
+			updatedAt: at('2026-11-21T06:00:00Z'),
+			fieldUpdatedAt: { note: at('2026-11-21T06:00:00Z') }
+		};
+		server.plant('user-1', 'connections', connectionToRow(theirs));
+		await connectionRepository(db).save({
+			...connection,
+			note: '我的版本',
+			updatedAt: at('2026-11-21T05:00:00Z')
+		});
+		// Only the push: its answer alone must bring the device to what the server holds.
+		transport.pull = () => Promise.resolve({ changes: [], cursor: null, more: false });
+
+		await engine.sync();
+
+		expect((await connectionRepository(db).get(connection.id))?.note).toBe('他們的版本');
+		expect(await overwrittenRepository(db).forConnection(connection.id)).toMatchObject([
+			{ field: 'note', text: '我的版本' }
+		]);
+		expect(await db.count('outbox')).toBe(0);
+	});
+
+	it('clamps a clock a day ahead to the server’s and adopts the clamped time', async () => {
+		const tomorrow = at('2026-11-22T04:00:00Z');
+		server.now = () => NOW;
+		const event = await eventRepository(db).save(anEvent({ updatedAt: tomorrow }));
+		const { engine } = engineFor(db, transport);
+		transport.pull = () => Promise.resolve({ changes: [], cursor: null, more: false });
+
+		await engine.sync();
+
+		expect((await eventRepository(db).get(event.id))?.updatedAt).toBe(NOW.toISOString());
 	});
 
 	it('sends nothing to another account that signs in here, and says what the device holds', async () => {
