@@ -4,6 +4,7 @@ import {
 	type Connection,
 	type FollowUp
 } from '$lib/domain/records';
+import { stampEditedFields } from '$lib/domain/sync/merge';
 import type { RapportDatabase } from './db';
 import { putAllAndQueue, putAndQueue, validOnly, type Readout } from './records';
 
@@ -22,7 +23,11 @@ export function connectionRepository(db: RapportDatabase) {
 			return parsed.success && !parsed.data.deletedAt ? parsed.data : null;
 		},
 		async save(connection: Connection): Promise<Connection> {
-			const valid = connectionSchema.parse(connection);
+			const before = connectionSchema.safeParse(await db.get('connections', connection.id));
+			const valid = stampEditedFields(
+				before.success ? before.data : null,
+				connectionSchema.parse(connection)
+			);
 			await putAndQueue(db, 'connections', valid, valid.id);
 			return valid;
 		},
@@ -39,7 +44,7 @@ export function connectionRepository(db: RapportDatabase) {
 		},
 		/** A new connection and its first follow-up land together or not at all. */
 		async saveWithFollowUp(connection: Connection, followUp: FollowUp): Promise<Connection> {
-			const valid = connectionSchema.parse(connection);
+			const valid = stampEditedFields(null, connectionSchema.parse(connection));
 			const validFollowUp = followUpSchema.parse(followUp);
 			await putAllAndQueue(db, [
 				{ store: 'connections', record: valid, recordId: valid.id },

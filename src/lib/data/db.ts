@@ -71,7 +71,7 @@ type UpgradeTransaction = IDBPTransaction<
  * version is carried forward, never dropped. Append a step for every change; never edit a
  * shipped one, because devices in the field have already run it.
  */
-const upgradeSteps: ((db: RapportDatabase, tx: UpgradeTransaction) => void)[] = [
+const upgradeSteps: ((db: RapportDatabase, tx: UpgradeTransaction) => void | Promise<void>)[] = [
 	// 1: the first stores, one per aggregate, plus the sync outbox.
 	(db) => {
 		db.createObjectStore('profile');
@@ -95,8 +95,71 @@ const upgradeSteps: ((db: RapportDatabase, tx: UpgradeTransaction) => void)[] = 
 	// 3: sync finds the outbox entries of one record when a pull gives a follow-up the server's id.
 	(_db, tx) => {
 		tx.objectStore('outbox').createIndex('byRecord', ['aggregate', 'recordId']);
+	},
+	// 4: every index the steps above should have made. One build shipped step 2 without byCycle,
+	// and a device that ran it never got the index.
+	async (_db, tx) => {
+		for (const { store, name, keyPath, unique } of expectedIndexes) {
+			// The index may be one this device lacks, which the typed store cannot name.
+			const objectStore = tx.objectStore(store) as unknown as IDBObjectStore;
+			if (objectStore.indexNames.contains(name)) continue;
+			// Without the unique index a device may hold two follow-ups for one cycle; the newest
+			// stays, or the index could not be built and the app would not open.
+			if (unique) await keepNewestPerKey(tx, store, keyPath);
+			objectStore.createIndex(name, keyPath, { unique });
+		}
 	}
 ];
+
+type IndexedStore = 'events' | 'connections' | 'followUps' | 'outbox';
+
+/** Every index of the current schema, as steps 1–3 create them. */
+export const expectedIndexes: {
+	store: IndexedStore;
+	name: string;
+	keyPath: string | string[];
+	unique: boolean;
+}[] = [
+	{ store: 'events', name: 'byUpdatedAt', keyPath: 'updatedAt', unique: false },
+	{ store: 'connections', name: 'byUpdatedAt', keyPath: 'updatedAt', unique: false },
+	{ store: 'connections', name: 'byEvent', keyPath: 'eventId', unique: false },
+	{ store: 'followUps', name: 'byDueAt', keyPath: 'dueAt', unique: false },
+	{ store: 'followUps', name: 'byConnection', keyPath: 'connectionId', unique: false },
+	{
+		store: 'followUps',
+		name: 'byCycle',
+		keyPath: ['connectionId', 'kind', 'cycle'],
+		unique: true
+	},
+	{ store: 'outbox', name: 'byRecord', keyPath: ['aggregate', 'recordId'], unique: false }
+];
+
+/** Deletes all but the latest-updated record among those sharing one value of `keyPath`. */
+async function keepNewestPerKey(
+	tx: UpgradeTransaction,
+	store: IndexedStore,
+	keyPath: string | string[]
+): Promise<void> {
+	const objectStore = tx.objectStore(store);
+	const records = (await objectStore.getAll()) as Stored[];
+	const newest = new Map<string, Stored>();
+	const losers: Stored[] = [];
+	for (const record of records) {
+		const values = (Array.isArray(keyPath) ? keyPath : [keyPath]).map((path) => record[path]);
+		if (values.some((value) => value === undefined)) continue;
+		const key = JSON.stringify(values);
+		const held = newest.get(key);
+		if (!held) {
+			newest.set(key, record);
+		} else if (String(record.updatedAt) > String(held.updatedAt)) {
+			losers.push(held);
+			newest.set(key, record);
+		} else {
+			losers.push(record);
+		}
+	}
+	for (const loser of losers) await objectStore.delete(loser.id as never);
+}
 
 export const DB_VERSION = upgradeSteps.length;
 
@@ -144,9 +207,19 @@ export async function openRapportDatabase(options: OpenOptions = {}): Promise<Ra
 	try {
 		const db = await openDB<RapportSchema>(options.name ?? DB_NAME, version, {
 			upgrade(db, oldVersion, newVersion, tx) {
-				for (let step = oldVersion; step < (newVersion ?? version); step++) {
-					upgradeSteps[step]?.(db, tx);
-				}
+				// Steps may wait on the upgrade's own requests; a failing one aborts the upgrade, so
+				// the database stays at its old version rather than half upgraded.
+				void (async () => {
+					for (let step = oldVersion; step < (newVersion ?? version); step++) {
+						await upgradeSteps[step]?.(db, tx);
+					}
+				})().catch(() => {
+					try {
+						tx.abort();
+					} catch {
+						// Already over: the open fails on its own.
+					}
+				});
 			},
 			blocked: () => options.onBlocked?.(),
 			blocking: () => {

@@ -82,6 +82,15 @@ export const connectionSchema = z.object({
 	tier: z._default(z.enum(keepInTouchTiers), 'none'),
 	lastContactedAt: z.optional(isoInstant),
 	source: z._default(z.enum(connectionSources), 'manual'),
+	/** When each personal field was last edited, so two devices' edits merge field by field. */
+	fieldUpdatedAt: z.optional(
+		z.object({
+			note: z.optional(isoInstant),
+			talkPhrase: z.optional(isoInstant),
+			tags: z.optional(isoInstant),
+			tier: z.optional(isoInstant)
+		})
+	),
 	updatedAt: isoInstant,
 	deletedAt: z.optional(isoInstant)
 });

@@ -12,6 +12,7 @@ function setUp(options: { configured?: boolean; on?: boolean } = {}) {
 	let preference = options.on ?? false;
 	let hook: (() => void) | null = null;
 	let refreshes = 0;
+	let erased = 0;
 	let transportLoads = 0;
 	const deps: SyncDependencies = {
 		configured: options.configured ?? true,
@@ -26,6 +27,9 @@ function setUp(options: { configured?: boolean; on?: boolean } = {}) {
 		},
 		storedDataChanged: async () => {
 			refreshes++;
+		},
+		eraseDevice: async () => {
+			erased++;
 		},
 		watchLocalWrites: (next) => {
 			hook = next;
@@ -46,6 +50,9 @@ function setUp(options: { configured?: boolean; on?: boolean } = {}) {
 		},
 		get preference() {
 			return preference;
+		},
+		get erased() {
+			return erased;
 		},
 		get hook() {
 			return hook;
@@ -138,7 +145,7 @@ describe('"Back up & sync"', () => {
 		world.hook?.();
 		world.hook?.();
 		expect(world.engine.scheduled).toEqual([0, undefined, undefined]);
-		await world.sync.signOut();
+		await world.sync.signOut({ erase: false });
 		expect(world.hook).toBeNull();
 	});
 
@@ -232,19 +239,50 @@ describe('the account', () => {
 		const world = setUp();
 		await world.sync.enable();
 		world.engine.arrive(['林志明']);
-		expect(await world.sync.signOut()).toEqual({ ok: true });
+		expect(await world.sync.signOut({ erase: false })).toEqual({ ok: true });
 		expect(world.engine.stopped).toBe(true);
 		expect(world.engine.listening).toBe(0);
 		expect(world.unwatched).toEqual([world.engine]);
 		expect(world.sync).toMatchObject({ enabled: false, account: null, status: null, arrivals: [] });
 		expect(world.preference).toBe(false);
+		expect(world.erased).toBe(0);
+	});
+
+	it('erases the device’s copy when signing out asks for it, and reads the stored data again', async () => {
+		const world = setUp();
+		await world.sync.enable();
+		expect(await world.sync.signOut({ erase: true })).toEqual({ ok: true });
+		expect(world.erased).toBe(1);
+		expect(world.refreshes).toBe(1);
+		expect(world.sync.enabled).toBe(false);
+	});
+
+	it('turns sync off, keeping everything here, when the server says the account is gone', async () => {
+		const world = setUp();
+		await world.sync.enable();
+		world.engine.publish({ phase: 'signed-out', lastError: 'not_signed_in' });
+		expect(world.sync).toMatchObject({ enabled: false, accountGone: true, status: null });
+		expect(world.preference).toBe(false);
+		expect(world.erased).toBe(0);
+	});
+
+	it('hands the person’s choice about another account’s data to the engine', async () => {
+		const world = setUp();
+		await world.sync.enable();
+		expect(await world.sync.resolveAccountChange('add')).toEqual({ ok: true });
+		expect(world.engine.choices).toEqual(['add']);
+		expect(world.refreshes).toBe(1);
+		expect(await world.sync.keepDeviceOnly()).toEqual({ ok: true });
+		expect(world.sync.enabled).toBe(false);
+		expect(world.erased).toBe(0);
 	});
 
 	it('stays signed in and syncing when signing out fails', async () => {
 		const world = setUp();
 		await world.sync.enable();
 		world.transport.failures.set('signOut', new TransportFailure('offline'));
-		expect(await world.sync.signOut()).toEqual({ ok: false, code: 'network' });
+		expect(await world.sync.signOut({ erase: true })).toEqual({ ok: false, code: 'network' });
+		expect(world.erased).toBe(0);
 		expect(world.sync.enabled).toBe(true);
 		expect(world.engine.stopped).toBe(false);
 	});

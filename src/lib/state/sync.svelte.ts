@@ -1,6 +1,6 @@
 import { onQueued } from '$lib/data/records';
 import { supabaseConfig } from '$lib/data/sync/config';
-import type { SyncEngine, SyncStatus } from '$lib/data/sync/engine';
+import type { AccountChoice, SyncEngine, SyncStatus } from '$lib/data/sync/engine';
 import {
 	ServerRefusal,
 	TransportFailure,
@@ -39,6 +39,8 @@ export interface SyncDependencies {
 	startEngine(transport: SyncTransport): Promise<{ engine: SyncEngine; unwatch: () => void }>;
 	/** A pull changed what is stored: the shell reads its counts and records again. */
 	storedDataChanged(): Promise<void>;
+	/** Removes every record of the account from this device (signing out with "erase"). */
+	eraseDevice(): Promise<void>;
 	/** Calls back after every change queued for sync on this device; returns how to stop. */
 	watchLocalWrites(listener: () => void): () => void;
 	preference: { read(): boolean; set(on: boolean): void };
@@ -66,6 +68,8 @@ export class SyncState {
 	status = $state<SyncStatus | null>(null);
 	/** Sync was on, but the saved session was gone: this device is no longer signed in. */
 	sessionLost = $state(false);
+	/** The server said this account no longer exists: signed out, the device keeps its data. */
+	accountGone = $state(false);
 	/** Sync is on but could not start here (no local storage, the code failed to load). */
 	startFailure = $state<string | null>(null);
 	/** "{name} scanned your card and sent theirs", until dismissed. */
@@ -155,6 +159,10 @@ export class SyncState {
 
 	#statusChanged(status: SyncStatus): void {
 		this.status = status;
+		if (status.phase === 'signed-out' && status.lastError === 'not_signed_in') {
+			void this.#signedOutByServer();
+			return;
+		}
 		if (status.lastSyncedAt !== this.#lastSyncedAt) {
 			this.#lastSyncedAt = status.lastSyncedAt;
 			void this.#deps.storedDataChanged().catch(() => undefined);
@@ -190,10 +198,23 @@ export class SyncState {
 		this.account = null;
 	}
 
+	/** The account was deleted (elsewhere) while this device still held a session for it. */
+	async #signedOutByServer(): Promise<void> {
+		this.#turnOff();
+		this.accountGone = true;
+		try {
+			const transport = await this.#loadTransport();
+			await transport?.signOut();
+		} catch {
+			// The session is useless either way; sync is off and stays off.
+		}
+	}
+
 	async #switchOn(transport: SyncTransport): Promise<SyncOutcome> {
 		this.#deps.preference.set(true);
 		this.enabled = true;
 		this.sessionLost = false;
+		this.accountGone = false;
 		this.#starting = Promise.resolve();
 		try {
 			await this.#run(transport);
@@ -266,12 +287,40 @@ export class SyncState {
 		}
 	}
 
-	/** Stops syncing and forgets the session; everything stays on this device. */
-	signOut(): Promise<SyncOutcome> {
+	/**
+	 * Stops syncing and forgets the session. The device keeps its copy, or with `erase` removes
+	 * every record of the account from this device.
+	 */
+	signOut({ erase }: { erase: boolean }): Promise<SyncOutcome> {
 		return this.#withTransport(async (transport) => {
 			await transport.signOut();
 			this.#turnOff();
+			if (erase) {
+				await this.#deps.eraseDevice();
+				await this.#deps.storedDataChanged();
+			}
 		});
+	}
+
+	/**
+	 * Another account signed in here, and this device holds the data of the one before: keep it
+	 * on this device only. The new account is signed out again and sync stays off.
+	 */
+	keepDeviceOnly(): Promise<SyncOutcome> {
+		return this.signOut({ erase: false });
+	}
+
+	/** Erase this device's data, or add it (confirmed) to the account that signed in. */
+	async resolveAccountChange(choice: AccountChoice): Promise<SyncOutcome> {
+		const engine = this.#engine;
+		if (!engine) return failed('unknown');
+		try {
+			await engine.resolveAccountChange(choice);
+			await this.#deps.storedDataChanged();
+			return ok;
+		} catch (error) {
+			return failed(failureCode(error));
+		}
 	}
 
 	/** Removes the account and all of its data on the server; this device keeps its own. */
@@ -324,6 +373,13 @@ function browserDependencies(): SyncDependencies {
 			return { engine, unwatch: watchTriggers(engine, window, document) };
 		},
 		storedDataChanged: () => app.refresh(),
+		async eraseDevice() {
+			const [{ eraseDeviceData }, db] = await Promise.all([
+				import('$lib/data/sync/account'),
+				app.database()
+			]);
+			await eraseDeviceData(db);
+		},
 		watchLocalWrites: onQueued,
 		preference: syncSwitch
 	};

@@ -11,9 +11,11 @@ import {
 import { parseIncoming, syncTables, type SyncTable } from '$lib/domain/sync/rows';
 
 // An in-memory server that keeps docs/sync.md's contract, for the engine's tests: last writer
-// wins on updated_at, tombstones, deferred references, follow-ups merged on (connection, kind,
-// cycle) with the server's id kept, the trigger that schedules a post-event follow-up, pages by
-// cursor, and the exchange. Rows are validated with the app's own wire parser, plus one rule the
+// wins on updated_at (clamped to the server's clock), tombstones, deferred references, the
+// server's row in a stale or changed answer, per-field merge of a connection's personal fields,
+// follow-ups merged on (connection, kind, cycle) with the server's id kept, the trigger that
+// schedules a post-event follow-up, pages by cursor within a database epoch, ids owned by one
+// account only, quotas, a byte cap on a push, deleted accounts, and the exchange. Rows are validated with the app's own wire parser, plus one rule the
 // device does not check (IANA time zones), so tests can provoke a rejection.
 
 type Table = Map<string, WireRow>;
@@ -33,6 +35,11 @@ interface ExchangeToken {
 }
 
 const MAX_BATCH = 500;
+/** An incoming time later than the server's clock plus this is clamped to the clock. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const mergedColumns = ['note', 'talk_phrase', 'tags', 'tier'] as const;
+
+type Answer = Pick<PushResult, 'status' | 'code' | 'message' | 'row'>;
 
 function isKnownZone(zone: unknown): boolean {
 	if (typeof zone !== 'string') return false;
@@ -51,8 +58,55 @@ export class FakeSyncServer {
 	#tokens = new Map<string, ExchangeToken>();
 	#sequence = 0;
 	#ids = 0;
-	/** The server's clock, for the rows it writes itself. */
+	#epoch = 1;
+	/** Accounts deleted while a device still holds their session. */
+	#deleted = new Set<string>();
+	/** The server's clock, for the rows it writes itself and to bound the clients'. */
 	now = () => new Date();
+	/** Rows per table and account; a change past it is rejected with `quota_exceeded`. */
+	quota = Infinity;
+	/** Bytes of a push's JSON body; a bigger one raises `sync_batch_too_large`. */
+	maxBatchBytes = Infinity;
+
+	/**
+	 * A restore from a dump: a new epoch, so every cursor handed out before is invalid, and the
+	 * rows written after the dump are gone.
+	 */
+	restore(lost: [table: Exclude<SyncTable, 'profiles'>, id: string][] = []): void {
+		this.#epoch++;
+		for (const owner of this.#owners.values()) {
+			for (const [table, id] of lost) {
+				owner.tables[table].delete(id);
+				owner.versions.delete(`${table}:${id}`);
+			}
+		}
+	}
+
+	/** The account is gone, but a device may still hold a session for it. */
+	deleteAccount(ownerId: string): void {
+		this.#owners.delete(ownerId);
+		this.#deleted.add(ownerId);
+	}
+
+	#signedIn(ownerId: string): void {
+		if (this.#deleted.has(ownerId)) throw new ServerRefusal('not_signed_in');
+	}
+
+	#ownedElsewhere(ownerId: string, table: SyncTable, id: string): boolean {
+		if (table === 'profiles') return false;
+		for (const [other, data] of this.#owners) {
+			if (other !== ownerId && data.tables[table].has(id)) return true;
+		}
+		return false;
+	}
+
+	/** An incoming time ahead of the server's clock by more than the skew becomes the clock. */
+	#clamp(at: unknown): { at: unknown; clamped: boolean } {
+		const now = this.now().getTime();
+		return Date.parse(String(at)) > now + CLOCK_SKEW_MS
+			? { at: new Date(now).toISOString(), clamped: true }
+			: { at, clamped: false };
+	}
 
 	#owner(id: string): OwnerData {
 		let data = this.#owners.get(id);
@@ -102,6 +156,10 @@ export class FakeSyncServer {
 	}
 
 	push(ownerId: string, changes: unknown): PushResult[] {
+		this.#signedIn(ownerId);
+		if (JSON.stringify({ changes }).length > this.maxBatchBytes) {
+			throw new ServerRefusal('sync_batch_too_large');
+		}
 		if (!Array.isArray(changes) || changes.length === 0 || changes.length > MAX_BATCH) {
 			throw new ServerRefusal('sync_batch_invalid');
 		}
@@ -114,26 +172,36 @@ export class FakeSyncServer {
 		}));
 	}
 
-	#apply(owner: OwnerData, change: WireChange): Pick<PushResult, 'status' | 'code' | 'message'> {
+	#apply(owner: OwnerData, change: WireChange): Answer {
 		if (!(syncTables as readonly string[]).includes(change.table)) {
 			return { status: 'rejected', code: 'unknown_table' };
+		}
+		const ownerId = [...this.#owners].find(([, data]) => data === owner)![0];
+		if (
+			typeof change.row?.id === 'string' &&
+			this.#ownedElsewhere(ownerId, change.table, change.row.id)
+		) {
+			return { status: 'rejected', code: 'owned_elsewhere' };
 		}
 		if (change.op === 'delete') return this.#delete(owner, change);
 		if (change.op !== 'upsert') return { status: 'rejected', code: 'invalid_op' };
 		if (!parseIncoming(change.table, change.row)) {
 			return { status: 'rejected', code: 'invalid_row', message: 'row' };
 		}
-		const row = change.row;
+		const clamp = this.#clamp(change.row.updated_at);
+		const row: WireRow = { ...change.row, updated_at: clamp.at };
+		const changed = (stored: WireRow): Answer =>
+			clamp.clamped ? { status: 'applied', row: structuredClone(stored) } : { status: 'applied' };
 		if (change.table === 'profiles') {
 			if (!isKnownZone(row.time_zone)) {
 				return { status: 'rejected', code: 'invalid_row', message: 'time_zone' };
 			}
 			if (owner.profile && !laterThan(row.updated_at, owner.profile.updated_at)) {
-				return { status: 'stale' };
+				return { status: 'stale', row: structuredClone(owner.profile) };
 			}
 			owner.profile = { ...row };
 			this.#touch(owner, 'profiles:');
-			return { status: 'applied' };
+			return changed(owner.profile);
 		}
 		if (change.table === 'events' && !isKnownZone(row.time_zone)) {
 			return { status: 'rejected', code: 'invalid_row', message: 'time_zone' };
@@ -157,26 +225,77 @@ export class FakeSyncServer {
 			if (sameCycle) id = String(sameCycle.id);
 		}
 		const held = table.get(id);
-		if (held && !laterThan(row.updated_at, held.updated_at)) return { status: 'stale' };
-		table.set(id, { ...row, id });
+		if (!held && table.size >= this.quota) {
+			return { status: 'rejected', code: 'quota_exceeded', message: change.table };
+		}
+		if (change.table === 'connections' && held) return this.#mergeConnection(owner, row, held);
+		if (held && !laterThan(row.updated_at, held.updated_at)) {
+			return { status: 'stale', row: structuredClone(held) };
+		}
+		const stored = { ...row, id };
+		table.set(id, stored);
 		this.#touch(owner, `${change.table}:${id}`);
-		if (change.table === 'connections' && !held) this.#schedulePostEvent(owner, { ...row, id });
-		return { status: 'applied' };
+		if (change.table === 'connections' && !held) this.#schedulePostEvent(owner, stored);
+		return clamp.clamped || id !== row.id
+			? { status: 'applied', row: structuredClone(stored) }
+			: changed(stored);
 	}
 
-	#delete(owner: OwnerData, change: WireChange): Pick<PushResult, 'status' | 'code'> {
+	/**
+	 * The personal fields each from whichever side edited it later (a field without a time counts
+	 * as its row's), the rest last writer wins; the map and updated_at are the maxima.
+	 */
+	#mergeConnection(owner: OwnerData, row: WireRow, held: WireRow): Answer {
+		const incomingTimes = (row.field_updated_at ?? {}) as Record<string, string>;
+		const heldTimes = (held.field_updated_at ?? {}) as Record<string, string>;
+		const rowWins = laterThan(row.updated_at, held.updated_at);
+		const merged: WireRow = { ...(rowWins ? row : held) };
+		const times: Record<string, string> = {};
+		for (const column of mergedColumns) {
+			const incomingAt = this.#clamp(incomingTimes[column] ?? row.updated_at).at as string;
+			const heldAt = heldTimes[column] ?? String(held.updated_at);
+			const incomingField = laterThan(incomingAt, heldAt);
+			merged[column] = (incomingField ? row : held)[column] ?? null;
+			times[column] = incomingField ? incomingAt : heldAt;
+		}
+		merged.field_updated_at = times;
+		merged.updated_at = rowWins ? row.updated_at : held.updated_at;
+		const id = String(held.id);
+		if (JSON.stringify(merged) === JSON.stringify(held)) {
+			return { status: 'stale', row: structuredClone(held) };
+		}
+		owner.tables.connections.set(id, merged);
+		this.#touch(owner, `connections:${id}`);
+		const asSent =
+			mergedColumns.every(
+				(column) => JSON.stringify(merged[column] ?? null) === JSON.stringify(row[column] ?? null)
+			) &&
+			mergedColumns.every(
+				(column) =>
+					(incomingTimes[column] ?? null) ===
+					(times[column] === row.updated_at && !incomingTimes[column] ? null : times[column])
+			) &&
+			merged.updated_at === row.updated_at;
+		return asSent ? { status: 'applied' } : { status: 'applied', row: structuredClone(merged) };
+	}
+
+	#delete(owner: OwnerData, change: WireChange): Answer {
 		if (change.table === 'profiles') return { status: 'rejected', code: 'invalid_op' };
-		const { id, updated_at: at } = change.row;
+		const { id } = change.row;
+		const at = this.#clamp(change.row.updated_at).at;
 		if (typeof id !== 'string' || typeof at !== 'string' || Number.isNaN(Date.parse(at))) {
 			return { status: 'rejected', code: 'invalid_row' };
 		}
 		const table = owner.tables[change.table];
 		const held = table.get(id);
 		if (!held) return { status: 'applied' };
-		if (!laterThan(at, held.updated_at)) return { status: 'stale' };
-		table.set(id, { ...held, updated_at: at, deleted_at: at });
+		if (!laterThan(at, held.updated_at)) return { status: 'stale', row: structuredClone(held) };
+		const stored = { ...held, updated_at: at, deleted_at: at };
+		table.set(id, stored);
 		this.#touch(owner, `${change.table}:${id}`);
-		return { status: 'applied' };
+		return at === change.row.updated_at
+			? { status: 'applied' }
+			: { status: 'applied', row: structuredClone(stored) };
 	}
 
 	/** The database trigger: a new live connection gets its post-event follow-up. */
@@ -205,8 +324,16 @@ export class FakeSyncServer {
 	}
 
 	pull(ownerId: string, cursor: string | null, pageSize: number): PullPage {
+		this.#signedIn(ownerId);
 		const owner = this.#owner(ownerId);
-		const after = cursor === null ? 0 : Number(cursor);
+		let after = 0;
+		if (cursor !== null) {
+			const [epoch, seq] = cursor.split(':');
+			if (Number(epoch) !== this.#epoch || !/^\d+$/.test(seq ?? '')) {
+				throw new ServerRefusal('sync_cursor_invalid');
+			}
+			after = Number(seq);
+		}
 		const changed = [...owner.versions]
 			.filter(([, version]) => version > after)
 			.sort((a, b) => a[1] - b[1]);
@@ -217,7 +344,7 @@ export class FakeSyncServer {
 				const row = table === 'profiles' ? owner.profile : owner.tables[table].get(id);
 				return { table, row: structuredClone(row) };
 			}),
-			cursor: page.length > 0 ? String(page.at(-1)![1]) : cursor,
+			cursor: page.length > 0 ? `${this.#epoch}:${page.at(-1)![1]}` : cursor,
 			more: changed.length > page.length
 		};
 	}

@@ -1,6 +1,11 @@
 // Fakes of the sync transport and engine for the state specs: they answer like the server would
 // and record what they were asked.
-import type { ExchangeArrival, SyncEngine, SyncStatus } from '$lib/data/sync/engine';
+import type {
+	AccountChoice,
+	ExchangeArrival,
+	SyncEngine,
+	SyncStatus
+} from '$lib/data/sync/engine';
 import type { Account, ExchangeToken, SyncTransport } from '$lib/data/sync/transport';
 
 export const anonymous: Account = { userId: 'user-1', email: null, isAnonymous: true };
@@ -13,6 +18,7 @@ export const idle = (patch: Partial<SyncStatus> = {}): SyncStatus => ({
 	retryAt: null,
 	lastError: null,
 	skipped: 0,
+	deviceData: null,
 	...patch
 });
 
@@ -132,6 +138,10 @@ export class FakeEngine implements SyncEngine {
 	async dismissRejected() {
 		this.dismissed++;
 		this.publish({ rejected: [] });
+	}
+	choices: AccountChoice[] = [];
+	async resolveAccountChange(choice: AccountChoice) {
+		this.choices.push(choice);
 	}
 	stop() {
 		this.stopped = true;

@@ -12,6 +12,8 @@ const reasons: Record<string, () => string> = {
 	missing_reference: m.sync_error_missing_reference,
 	owned_elsewhere: m.sync_error_owned_elsewhere,
 	sync_batch_invalid: m.sync_error_sync_batch_invalid,
+	sync_batch_too_large: m.sync_error_sync_batch_too_large,
+	quota_exceeded: m.sync_error_quota_exceeded,
 	exchange_event_not_found: m.sync_error_exchange_event_not_found,
 	exchange_rate_limited: m.sync_error_exchange_rate_limited,
 	exchange_token_invalid: m.sync_error_exchange_token_invalid,

@@ -58,6 +58,23 @@ const START = Date.parse('2026-11-20T01:00:00.000Z');
 
 afterEach(() => vi.useRealTimers());
 
+const personalColumns = ['note', 'talk_phrase', 'tags', 'tier'] as const;
+
+/** What the writes of one connection must end as: docs/sync.md's per-field merge. */
+function mergedWrites(rows: WireRow[]): WireRow {
+	const latest = (at: (row: WireRow) => string) =>
+		rows.reduce((best, row) => (at(row) > at(best) ? row : best));
+	const merged = { ...latest((row) => String(row.updated_at)) };
+	for (const column of personalColumns) {
+		const fieldAt = (row: WireRow) =>
+			(row.field_updated_at as Record<string, string> | undefined)?.[column] ??
+			String(row.updated_at);
+		const winner = latest(fieldAt);
+		if (column in winner) merged[column] = winner[column];
+	}
+	return merged;
+}
+
 let ids = 0;
 const randomId = () => {
 	ids++;
@@ -105,9 +122,10 @@ describe('two devices and one server', () => {
 						return { db, transport, engine };
 					})
 				);
-				// The last version of each connection written on either device: with every write at
-				// its own instant, that is the one every copy must end with (no update lost).
-				const lastWritten = new Map<string, WireRow>();
+				// Every version of each connection written on either device: with every write at its
+				// own instant, every copy must end with the latest one, except that each personal
+				// field comes from the latest write that changed it (no update lost).
+				const written = new Map<string, WireRow[]>();
 				try {
 					for (const step of ops) {
 						// Every change gets its own instant: equal times with different content are a tie
@@ -116,10 +134,7 @@ describe('two devices and one server', () => {
 						const { db, transport, engine } = devices[step.device]!;
 						await perform(db, step, transport, engine, async (id) => {
 							const row = connectionToRow(connectionSchema.parse(await db.get('connections', id)));
-							const held = lastWritten.get(id);
-							if (!held || String(row.updated_at) > String(held.updated_at)) {
-								lastWritten.set(id, row);
-							}
+							written.set(id, [...(written.get(id) ?? []), row]);
 						});
 					}
 					for (let round = 0; round < 3; round++) {
@@ -127,7 +142,15 @@ describe('two devices and one server', () => {
 					}
 
 					const expected = serverHolding(server.rows('user-1'));
-					expect(expected.connections).toEqual([...lastWritten.values()].sort(byId));
+					// The server keeps when each personal field was last edited; the rest is as written.
+					const withoutFieldTimes = (row: WireRow) => {
+						const copy = { ...row };
+						delete copy.field_updated_at;
+						return copy;
+					};
+					expect(expected.connections.map(withoutFieldTimes)).toEqual(
+						[...written.values()].map(mergedWrites).sort(byId).map(withoutFieldTimes)
+					);
 					for (const { db, engine } of devices) {
 						expect(engine.status()).toMatchObject({ phase: 'idle', waiting: 0, rejected: [] });
 						expect(await deviceHolding(db)).toEqual(expected);

@@ -8,6 +8,7 @@ import { connectionRepository } from '../connections';
 import { openRapportDatabase, type RapportDatabase } from '../db';
 import { eventRepository } from '../events';
 import { applyQueueChange, followUpRepository } from '../followUps';
+import { overwrittenRepository } from '../overwritten';
 import { profileRepository } from '../profile';
 import { settingsRepository } from '../settings';
 import {
@@ -317,16 +318,57 @@ describe('pull', () => {
 		expect(await db.count('outbox')).toBe(0);
 	});
 
-	it('keeps a local change that is newer than the server’s', async () => {
-		const connection = aConnection({ note: '舊', updatedAt: at('2026-11-20T12:00:00Z') });
-		const newer = { ...connection, note: '新', updatedAt: at('2026-11-20T13:00:00Z') };
-		await db.put('connections', newer);
+	it('takes the server’s row for a record with no edit waiting, whatever this clock said', async () => {
+		const connection = aConnection({ note: '伺服器的', updatedAt: at('2026-11-20T12:00:00Z') });
+		// Stamped by a clock a day ahead, and already synced: nothing of it is waiting.
+		await db.put('connections', {
+			...connection,
+			note: '舊',
+			updatedAt: at('2026-11-21T12:00:00Z')
+		});
 		server.plant('user-1', 'connections', connectionToRow(connection));
 		const { engine } = engineFor(db, transport);
 
 		await engine.sync();
 
-		expect(await connectionRepository(db).get(connection.id)).toEqual(newer);
+		expect(await connectionRepository(db).get(connection.id)).toEqual(connection);
+	});
+
+	it('keeps a waiting local edit that is newer than the server’s, merging the other fields', async () => {
+		// Its event never reaches the server, so the edit is deferred and still waits at the pull.
+		const event = anEvent();
+		await db.put('events', event);
+		const connection = aConnection({ eventId: event.id, updatedAt: at('2026-11-20T12:00:00Z') });
+		const mine = {
+			...connection,
+			note: '新',
+			updatedAt: at('2026-11-20T13:00:00Z'),
+			fieldUpdatedAt: { note: at('2026-11-20T13:00:00Z'), tags: connection.updatedAt }
+		};
+		await db.put('connections', mine);
+		await db.add('outbox', {
+			aggregate: 'connections',
+			recordId: connection.id,
+			op: 'upsert',
+			queuedAt: mine.updatedAt
+		});
+		const theirs = {
+			...connection,
+			tags: ['設計'],
+			updatedAt: at('2026-11-20T12:30:00Z'),
+			fieldUpdatedAt: { tags: at('2026-11-20T12:30:00Z') }
+		};
+		server.plant('user-1', 'connections', connectionToRow(theirs));
+		const { engine } = engineFor(db, transport);
+
+		await engine.sync();
+
+		expect(await connectionRepository(db).get(connection.id)).toMatchObject({
+			note: '新',
+			tags: ['設計'],
+			updatedAt: mine.updatedAt
+		});
+		expect(await db.count('outbox')).toBe(1);
 	});
 
 	it('hides deleted events and connections and removes deleted follow-ups', async () => {
@@ -372,30 +414,33 @@ describe('pull', () => {
 
 		await engine.sync();
 		expect(await db.count('events')).toBe(500);
-		expect(await db.get('settings', SYNC_STATE_KEY)).toMatchObject({ cursor: '500' });
+		expect(await db.get('settings', SYNC_STATE_KEY)).toMatchObject({ cursor: '1:500' });
 
 		await fireAndSettle(engine, timers);
 		expect(await db.count('events')).toBe(1_100);
-		expect(asked).toEqual([null, '500', '500', '1000']);
+		expect(asked).toEqual([null, '1:500', '1:500', '1:1000']);
 		expect(engine.status().phase).toBe('idle');
 	});
 
-	it('starts from the beginning when the server no longer understands the cursor', async () => {
-		const event = anEvent();
-		server.plant('user-1', 'events', eventToRow(event));
-		await db.put('settings', { accountId: 'user-1', cursor: 'from-an-old-server' }, SYNC_STATE_KEY);
-		const pull = transport.pull.bind(transport);
-		transport.pull = (cursor, size) =>
-			cursor === 'from-an-old-server'
-				? Promise.reject(new ServerRefusal('sync_cursor_invalid'))
-				: pull(cursor, size);
+	it('pulls everything again after a restore, and gives the server back what it lost', async () => {
+		const kept = await eventRepository(db).save(anEvent({ name: '留下的' }));
+		const lost = await eventRepository(db).save(anEvent({ name: '還原後不見的' }));
 		const { engine } = engineFor(db, transport);
+		await engine.sync();
+		server.plant('user-1', 'connections', connectionToRow(aConnection()));
+		server.restore([['events', lost.id]]);
 
 		await engine.sync();
 
-		expect(await eventRepository(db).get(event.id)).toEqual(event);
+		const ids = server.rows('user-1').map(({ row }) => row.id);
+		expect(ids).toEqual(expect.arrayContaining([kept.id, lost.id]));
+		expect(transport.callsOf('pull').map(([cursor]) => cursor)).toContain(null);
+		expect(await db.count('connections')).toBe(1);
+		expect(await db.count('outbox')).toBe(0);
 		expect(engine.status().phase).toBe('idle');
-		expect(await db.get('settings', SYNC_STATE_KEY)).toMatchObject({ cursor: '1' });
+		expect(await db.get('settings', SYNC_STATE_KEY)).toMatchObject({
+			cursor: expect.stringMatching(/^2:/)
+		});
 	});
 
 	it('skips and counts rows that do not validate, applying the rest', async () => {
@@ -525,18 +570,64 @@ describe('pull', () => {
 		expect(await db.count('outbox')).toBe(0);
 	});
 
-	it('starts over, and sends everything again, when another account signs in here', async () => {
-		const event = await eventRepository(db).save(anEvent());
+	it('applies the server’s winning row at once and keeps my replaced note in view', async () => {
+		const connection = await connectionRepository(db).save(aConnection());
 		const { engine } = engineFor(db, transport);
 		await engine.sync();
-		server.plant('user-2', 'connections', connectionToRow(aConnection()));
+		const theirs = {
+			...connection,
+			note: '他們的版本',
+			updatedAt: at('2026-11-21T06:00:00Z'),
+			fieldUpdatedAt: { note: at('2026-11-21T06:00:00Z') }
+		};
+		server.plant('user-1', 'connections', connectionToRow(theirs));
+		await connectionRepository(db).save({
+			...connection,
+			note: '我的版本',
+			updatedAt: at('2026-11-21T05:00:00Z')
+		});
+		// Only the push: its answer alone must bring the device to what the server holds.
+		transport.pull = () => Promise.resolve({ changes: [], cursor: null, more: false });
 
+		await engine.sync();
+
+		expect((await connectionRepository(db).get(connection.id))?.note).toBe('他們的版本');
+		expect(await overwrittenRepository(db).forConnection(connection.id)).toMatchObject([
+			{ field: 'note', text: '我的版本' }
+		]);
+		expect(await db.count('outbox')).toBe(0);
+	});
+
+	it('clamps a clock a day ahead to the server’s and adopts the clamped time', async () => {
+		const tomorrow = at('2026-11-22T04:00:00Z');
+		server.now = () => NOW;
+		const event = await eventRepository(db).save(anEvent({ updatedAt: tomorrow }));
+		const { engine } = engineFor(db, transport);
+		transport.pull = () => Promise.resolve({ changes: [], cursor: null, more: false });
+
+		await engine.sync();
+
+		expect((await eventRepository(db).get(event.id))?.updatedAt).toBe(NOW.toISOString());
+	});
+
+	it('sends nothing to another account that signs in here, and says what the device holds', async () => {
+		const event = await eventRepository(db).save(anEvent());
+		await profileRepository(db).save(aProfile());
+		const { engine } = engineFor(db, transport);
+		await engine.sync();
+		await connectionRepository(db).save(aConnection({ note: '諮商師，不要分享' }));
+
+		const calls = transport.calls.length;
 		transport.userId = 'user-2';
 		await engine.sync();
 
-		expect(server.rows('user-2').map(({ row }) => row.id)).toContain(event.id);
-		expect(transport.callsOf('pull').at(-1)![0]).toBeNull();
-		expect(await db.count('connections')).toBe(1);
+		expect(server.rows('user-2')).toEqual([]);
+		expect(transport.calls.length).toBe(calls);
+		expect(engine.status()).toMatchObject({
+			phase: 'account-changed',
+			deviceData: { card: true, events: 1, people: 1, followUps: 0 }
+		});
+		expect(await eventRepository(db).get(event.id)).not.toBeNull();
 	});
 });
 

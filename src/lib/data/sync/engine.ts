@@ -1,13 +1,3 @@
-import * as z from 'zod/mini';
-import {
-	connectionSchema,
-	eventSchema,
-	followUpSchema,
-	profileSchema,
-	settingsSchema,
-	type FollowUp,
-	type Settings
-} from '$lib/domain/records';
 import { backoffDelay } from '$lib/domain/sync/backoff';
 import {
 	exchangeRefusalOutcome,
@@ -15,53 +5,55 @@ import {
 	sortPushResults,
 	type SortedPush
 } from '$lib/domain/sync/outcomes';
-import {
-	connectionToRow,
-	cycleKey,
-	deletionRow,
-	eventToRow,
-	followUpToRow,
-	isNewer,
-	mergeProfileSettings,
-	parseIncoming,
-	profileLocales,
-	profileToRow,
-	type IncomingRow,
-	type ProfileLocale,
-	type ProfileSettings,
-	type SyncTable
-} from '$lib/domain/sync/rows';
+import { profileLocales, type ProfileLocale } from '$lib/domain/sync/rows';
 import { getLocale } from '$lib/paraglide/runtime';
-import type { IDBPTransaction } from 'idb';
-import type {
-	ExchangeOutboxEntry,
-	OutboxEntry,
-	RapportDatabase,
-	RapportSchema,
-	RecordAggregate,
-	RecordOutboxEntry
-} from '../db';
+import type { ExchangeOutboxEntry, OutboxEntry, RapportDatabase, RecordOutboxEntry } from '../db';
 import {
-	ServerRefusal,
-	TransportFailure,
-	type PullPage,
-	type SyncTransport,
-	type WireChange
-} from './transport';
+	addDeviceDataTo,
+	countDeviceData,
+	eraseDeviceData,
+	hasDeviceData,
+	rekeyRecords,
+	startAccount,
+	type DeviceData
+} from './account';
+import {
+	applyPage,
+	applyRows,
+	openApplyTransaction,
+	requeueUnseen,
+	type ApplyMode,
+	type ExchangeArrival
+} from './apply';
+
+export type { ExchangeArrival };
+import { batchesOf, collectChanges, type PendingChange } from './collect';
+import {
+	emptySyncState,
+	loadSyncState,
+	patchState,
+	saveSyncState,
+	type RejectedChange,
+	type SyncState
+} from './state';
+import { ServerRefusal, TransportFailure, type SyncTransport } from './transport';
 
 // The sync engine: pushes the outbox, then pulls what changed elsewhere (docs/sync.md). Local
 // writes never wait for it; it runs after them, on triggers, and on its own after a failure.
+// What to send is collect.ts, how the server's rows land is apply.ts, what it remembers is
+// state.ts, and whose data this device holds is account.ts; this file runs them.
 
-export interface RejectedChange {
-	table: string;
-	recordId: string;
-	code: string;
-	message?: string;
-	at: string;
-}
+export type { RejectedChange } from './state';
+export type { DeviceData } from './account';
+export { SYNC_STATE_KEY } from './state';
+export { PUSH_BATCH_SIZE, PUSH_BATCH_BYTES } from './collect';
 
 export interface SyncStatus {
-	phase: 'idle' | 'syncing' | 'offline' | 'retrying' | 'signed-out';
+	/**
+	 * `account-changed`: the signed-in account is not the one this device's data belongs to, so
+	 * nothing syncs until the person chooses what becomes of that data.
+	 */
+	phase: 'idle' | 'syncing' | 'offline' | 'retrying' | 'signed-out' | 'account-changed';
 	lastSyncedAt: string | null;
 	/** Outbox entries not yet on the server (changes and queued card exchanges). */
 	waiting: number;
@@ -73,19 +65,18 @@ export interface SyncStatus {
 	lastError: string | null;
 	/** Rows of the last sync that did not validate and were left out. */
 	skipped: number;
+	/** With `account-changed`: what this device holds of the other account. */
+	deviceData: DeviceData | null;
 }
 
-/** Someone whose card came in through my QR: the connection it made, and their name. */
-export interface ExchangeArrival {
-	connectionId: string;
-	name: string;
-}
+/** What becomes of this device's data when another account signed in. */
+export type AccountChoice = 'erase' | 'add';
 
 export interface SyncEngine {
 	/**
-	 * Pushes everything waiting (batches of ≤ 500, oldest first), then pulls every page. One run
-	 * at a time: a call during a run makes one more run afterwards. Never rejects: failures end
-	 * up in the status.
+	 * Pushes everything waiting (batches of ≤ 500 changes and a byte cap, oldest first), then
+	 * pulls every page. One run at a time: a call during a run makes one more run afterwards.
+	 * Never rejects: failures end up in the status.
 	 */
 	sync(): Promise<void>;
 	/**
@@ -102,6 +93,11 @@ export interface SyncEngine {
 	/** Queues accept_exchange(token, card) in the outbox (works offline), then schedules a sync. */
 	queueExchange(token: string, card: Record<string, unknown>): Promise<void>;
 	dismissRejected(): Promise<void>;
+	/**
+	 * After `account-changed`: erases this device's data, or (confirmed by the person) adds it to
+	 * the signed-in account without its card; then syncs with that account.
+	 */
+	resolveAccountChange(choice: AccountChoice): Promise<void>;
 	/** No more runs or timers; a run under way finishes. */
 	stop(): void;
 }
@@ -115,67 +111,15 @@ export interface SyncEngineOptions {
 	locale?: () => string;
 	/** The zone follow-ups use when the person has not picked one; this device's by default. */
 	deviceTimeZone?: () => string;
+	/** Push batch limits; the documented ones by default. */
+	batchSize?: number;
+	batchBytes?: number;
 }
 
-export const PUSH_BATCH_SIZE = 500;
 export const PULL_PAGE_SIZE = 500;
 export const SCHEDULE_DELAY_MS = 1_500;
-
-const PROFILE_KEY = 'me';
-const SETTINGS_KEY = 'settings';
-/** The engine's own state lives beside the settings, under a key of its own. */
-export const SYNC_STATE_KEY = 'sync';
-
-const tableOf: Record<RecordAggregate, SyncTable> = {
-	profile: 'profiles',
-	events: 'events',
-	connections: 'connections',
-	followUps: 'follow_ups'
-};
-
-const rejectedSchema = z.object({
-	table: z.string(),
-	recordId: z.string(),
-	code: z.string(),
-	message: z.optional(z.string()),
-	at: z.string()
-});
-
-const syncStateSchema = z.object({
-	/** The account the cursor belongs to: another account starts from scratch. */
-	accountId: z._default(z.nullable(z.string()), null),
-	cursor: z._default(z.nullable(z.string()), null),
-	lastSyncedAt: z._default(z.nullable(z.string()), null),
-	rejected: z._default(z.array(rejectedSchema), [])
-});
-type SyncState = z.infer<typeof syncStateSchema>;
-
-function readSyncState(raw: unknown): SyncState {
-	const parsed = syncStateSchema.safeParse(raw ?? {});
-	return parsed.success ? parsed.data : syncStateSchema.parse({});
-}
-
-/** The settings store, inside whichever transaction is writing the sync state. */
-interface StateStore {
-	get(key: string): Promise<unknown>;
-	put(value: unknown, key: string): Promise<unknown>;
-}
-
-/** Reads, changes and writes the sync state inside the caller's transaction. */
-async function patchState(
-	store: StateStore,
-	patch: Partial<SyncState> | ((current: SyncState) => Partial<SyncState>)
-): Promise<SyncState> {
-	const current = readSyncState(await store.get(SYNC_STATE_KEY));
-	const next = { ...current, ...(typeof patch === 'function' ? patch(current) : patch) };
-	await store.put(next, SYNC_STATE_KEY);
-	return next;
-}
-
-function readSettings(raw: unknown): Settings {
-	const parsed = settingsSchema.safeParse(raw ?? {});
-	return parsed.success ? parsed.data : settingsSchema.parse({});
-}
+/** Rounds of re-keyed records pushed again in one run; more wait for the next run. */
+const REKEY_ROUNDS = 3;
 
 const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 
@@ -189,15 +133,11 @@ function defaultLocale(): string {
 	}
 }
 
-type PullStore = 'profile' | 'events' | 'connections' | 'followUps' | 'outbox' | 'settings';
-type PullTransaction = IDBPTransaction<RapportSchema, PullStore[], 'readwrite'>;
-
-/** One change for the server and the outbox entries it settles. */
-interface PendingChange {
-	change: WireChange;
-	aggregate: RecordAggregate;
-	recordId: string;
-	seqs: number[];
+/** The signed-in account is not the one this device's data belongs to. */
+class AccountChanged extends Error {
+	constructor(readonly deviceData: DeviceData) {
+		super('account_changed');
+	}
 }
 
 export function createSyncEngine(
@@ -215,7 +155,7 @@ export function createSyncEngine(
 		return profileLocales.find((known) => known === current) ?? profileLocales[0];
 	};
 
-	let state: SyncState = syncStateSchema.parse({});
+	let state: SyncState = emptySyncState();
 	let status: SyncStatus = {
 		phase: 'idle',
 		lastSyncedAt: null,
@@ -223,7 +163,8 @@ export function createSyncEngine(
 		rejected: [],
 		retryAt: null,
 		lastError: null,
-		skipped: 0
+		skipped: 0,
+		deviceData: null
 	};
 	const statusListeners = new Set<(status: SyncStatus) => void>();
 	const arrivalListeners = new Set<(arrivals: ExchangeArrival[]) => void>();
@@ -241,7 +182,7 @@ export function createSyncEngine(
 
 	const loaded = (async () => {
 		try {
-			state = readSyncState(await db.get('settings', SYNC_STATE_KEY));
+			state = await loadSyncState(db);
 			publish({
 				lastSyncedAt: state.lastSyncedAt,
 				rejected: state.rejected,
@@ -260,135 +201,28 @@ export function createSyncEngine(
 		}
 	}
 
-	// State ----------------------------------------------------------------------------------------
-
 	async function saveState(patch: Partial<SyncState>): Promise<void> {
-		const tx = db.transaction('settings', 'readwrite');
-		const next = await patchState(tx.store, patch);
-		await tx.done;
-		state = next;
+		state = await saveSyncState(db, patch);
 	}
 
 	/**
-	 * A different account on this device: its cursor means nothing here, and none of the records
-	 * on this device are on its server yet, so every one is queued again.
+	 * The first account on this device takes what it holds (the person turned sync on for it);
+	 * any other account gets nothing until the person chooses.
 	 */
-	async function adoptAccount(accountId: string): Promise<void> {
+	async function checkAccount(accountId: string): Promise<void> {
 		if (state.accountId === accountId) return;
-		const previous = state.accountId;
-		const stores = ['profile', 'events', 'connections', 'followUps'] as const;
-		const tx = db.transaction([...stores, 'outbox', 'settings'], 'readwrite');
-		const outbox = tx.objectStore('outbox');
-		const queuedAt = now().toISOString();
-		if (previous !== null) {
-			for (const store of stores) {
-				const keys = await tx.objectStore(store).getAllKeys();
-				for (const key of keys) {
-					await outbox.add({ aggregate: store, recordId: String(key), op: 'upsert', queuedAt });
-				}
-			}
+		if (state.accountId === null) {
+			await saveState({ accountId, cursor: null, lastSyncedAt: null });
+			return;
 		}
-		const next = await patchState(tx.objectStore('settings'), {
-			accountId,
-			cursor: null,
-			lastSyncedAt: null
-		});
-		await tx.done;
-		state = next;
+		const deviceData = await countDeviceData(db);
+		if (hasDeviceData(deviceData)) throw new AccountChanged(deviceData);
+		// Nothing here to mix up: the device simply changes hands.
+		await startAccount(db, accountId);
+		state = await loadSyncState(db);
 	}
 
 	// Push -----------------------------------------------------------------------------------------
-
-	/**
-	 * Turns the outbox into changes: several entries for one record become one change carrying
-	 * the record as it is now, placed where its oldest entry was (a connection stays ahead of its
-	 * follow-up). Entries whose record is gone without a delete have nothing left to send.
-	 */
-	async function collectChanges(entries: RecordOutboxEntry[]): Promise<{
-		changes: PendingChange[];
-		settled: number[];
-		unreadable: PendingChange[];
-	}> {
-		const groups = new Map<string, RecordOutboxEntry[]>();
-		for (const entry of entries) {
-			const key = `${entry.aggregate}\u0000${entry.recordId}`;
-			const group = groups.get(key);
-			if (group) group.push(entry);
-			else groups.set(key, [entry]);
-		}
-		const tx = db.transaction(['profile', 'events', 'connections', 'followUps', 'settings']);
-		const settings = readSettings(await tx.objectStore('settings').get(SETTINGS_KEY));
-		const profileSettings: ProfileSettings = {
-			locale: locale(),
-			timeZone: settings.timeZone ?? deviceTimeZone(),
-			followUpDelayDays: settings.followUpDelayDays,
-			followUpHour: settings.followUpHour,
-			followUpSkipWeekends: settings.followUpSkipWeekends
-		};
-		const changes: PendingChange[] = [];
-		const unreadable: PendingChange[] = [];
-		const settled: number[] = [];
-		for (const group of groups.values()) {
-			const { aggregate, recordId } = group[0]!;
-			const seqs = group.map((entry) => entry.seq!);
-			const raw = await tx.objectStore(aggregate).get(recordId);
-			const table = tableOf[aggregate];
-			if (raw === undefined) {
-				const deletion = group.findLast((entry) => entry.op === 'delete');
-				// The profile is one row per account and is never deleted from the device.
-				if (deletion && aggregate !== 'profile') {
-					const row = deletionRow(recordId, deletion.queuedAt);
-					changes.push({ change: { table, op: 'delete', row }, aggregate, recordId, seqs });
-				} else {
-					settled.push(...seqs);
-				}
-				continue;
-			}
-			const row = toRow(aggregate, raw, profileSettings);
-			if (row) changes.push({ change: { table, op: 'upsert', row }, aggregate, recordId, seqs });
-			else unreadable.push({ change: { table, op: 'upsert', row: {} }, aggregate, recordId, seqs });
-		}
-		await tx.done;
-		return { changes, settled, unreadable };
-	}
-
-	function toRow(aggregate: RecordAggregate, raw: unknown, settings: ProfileSettings) {
-		switch (aggregate) {
-			case 'profile': {
-				const parsed = profileSchema.safeParse(raw);
-				return parsed.success ? profileToRow(parsed.data, settings) : null;
-			}
-			case 'events': {
-				const parsed = eventSchema.safeParse(raw);
-				return parsed.success ? eventToRow(parsed.data) : null;
-			}
-			case 'connections': {
-				const parsed = connectionSchema.safeParse(raw);
-				return parsed.success ? connectionToRow(parsed.data) : null;
-			}
-			case 'followUps': {
-				const parsed = followUpSchema.safeParse(raw);
-				return parsed.success ? followUpToRow(parsed.data) : null;
-			}
-		}
-	}
-
-	/** Removes settled entries and records refusals in one transaction. */
-	async function settle(remove: number[], refused: RejectedChange[]): Promise<void> {
-		if (remove.length === 0 && refused.length === 0) return;
-		const tx = db.transaction(['outbox', 'settings'], 'readwrite');
-		for (const seq of remove) await tx.objectStore('outbox').delete(seq);
-		if (refused.length > 0) {
-			const next = await patchState(tx.objectStore('settings'), ({ rejected }) => ({
-				rejected: [...rejected, ...refused]
-			}));
-			await tx.done;
-			state = next;
-			publish({ rejected: next.rejected });
-		} else {
-			await tx.done;
-		}
-	}
 
 	function refusalOf(pending: PendingChange, code: string, message?: string): RejectedChange {
 		return {
@@ -400,20 +234,105 @@ export function createSyncEngine(
 		};
 	}
 
-	async function pushBatch(batch: PendingChange[]): Promise<SortedPush> {
-		const results = await transport.push(batch.map((pending) => pending.change));
-		const sorted = sortPushResults(batch.length, results);
-		await settle(
-			[...sorted.done, ...sorted.rejected.map(({ index }) => index)].flatMap(
-				(index) => batch[index]!.seqs
-			),
-			sorted.rejected.map(({ index, code, message }) => refusalOf(batch[index]!, code, message))
-		);
-		return sorted;
+	/** Removes settled entries and records refusals, in one transaction. */
+	async function settle(remove: number[], refused: RejectedChange[]): Promise<void> {
+		if (remove.length === 0 && refused.length === 0) return;
+		const tx = db.transaction(['outbox', 'settings'], 'readwrite');
+		for (const seq of remove) await tx.objectStore('outbox').delete(seq);
+		state = await patchState(tx.objectStore('settings'), ({ rejected }) => ({
+			rejected: [...rejected, ...refused]
+		}));
+		await tx.done;
+		if (refused.length > 0) publish({ rejected: state.rejected });
 	}
 
-	async function pushRecords(entries: RecordOutboxEntry[]): Promise<void> {
-		const { changes, settled, unreadable } = await collectChanges(entries);
+	/**
+	 * Settles what the server answered and applies the rows it sent back (docs/sync.md: a stale
+	 * change or a changed one carries the server's row), in one transaction. Returns the records
+	 * to give new ids.
+	 */
+	async function settleAnswer(
+		batch: PendingChange[],
+		sorted: SortedPush,
+		returned: { table: string; row: unknown }[]
+	): Promise<PendingChange[]> {
+		const rekey: PendingChange[] = [];
+		const refused: RejectedChange[] = [];
+		for (const { index, code, message } of sorted.rejected) {
+			if (code === 'owned_elsewhere' && state.addedToAccount) rekey.push(batch[index]!);
+			else refused.push(refusalOf(batch[index]!, code, message));
+		}
+		const remove = [...sorted.done, ...sorted.rejected.map(({ index }) => index)].flatMap(
+			(index) => batch[index]!.seqs
+		);
+		const tx = openApplyTransaction(db);
+		for (const seq of remove) await tx.objectStore('outbox').delete(seq);
+		await applyRows(tx, returned, applyOptions('returned'));
+		state = await patchState(tx.objectStore('settings'), ({ rejected }) => ({
+			rejected: [...rejected, ...refused]
+		}));
+		await tx.done;
+		if (refused.length > 0) publish({ rejected: state.rejected });
+		return rekey;
+	}
+
+	function applyOptions(mode: ApplyMode) {
+		return {
+			mode,
+			deviceTimeZone: deviceTimeZone(),
+			now: now().toISOString(),
+			editedSince: state.lastSyncedAt
+		};
+	}
+
+	/**
+	 * One sync_push. A batch over the server's byte cap is split in two and each half sent; a
+	 * single change over it is refused here, since no batch can carry it.
+	 */
+	async function pushBatch(
+		batch: PendingChange[]
+	): Promise<{ deferred: PendingChange[]; progressed: boolean; rekey: PendingChange[] }> {
+		let results;
+		try {
+			results = await transport.push(batch.map((pending) => pending.change));
+		} catch (error) {
+			if (!(error instanceof ServerRefusal && error.code === 'sync_batch_too_large')) throw error;
+			if (batch.length === 1) {
+				await settle(batch[0]!.seqs, [refusalOf(batch[0]!, error.code)]);
+				return { deferred: [], progressed: true, rekey: [] };
+			}
+			const middle = Math.ceil(batch.length / 2);
+			const first = await pushBatch(batch.slice(0, middle));
+			const second = await pushBatch(batch.slice(middle));
+			return {
+				deferred: [...first.deferred, ...second.deferred],
+				progressed: first.progressed || second.progressed,
+				rekey: [...first.rekey, ...second.rekey]
+			};
+		}
+		const sorted = sortPushResults(batch.length, results);
+		const returned = results.flatMap((result) =>
+			result.row !== undefined && result.row !== null && batch[result.index] !== undefined
+				? [{ table: result.table, row: result.row }]
+				: []
+		);
+		const rekey = await settleAnswer(batch, sorted, returned);
+		return {
+			deferred: sorted.deferred.map((index) => batch[index]!),
+			progressed: sorted.done.length + sorted.rejected.length > 0,
+			rekey
+		};
+	}
+
+	/** Pushes the record changes; returns how many records were given new ids to push again. */
+	async function pushRecords(entries: RecordOutboxEntry[]): Promise<number> {
+		const { changes, settled, unreadable } = await collectChanges(db, entries, (settings) => ({
+			locale: locale(),
+			timeZone: settings.timeZone ?? deviceTimeZone(),
+			followUpDelayDays: settings.followUpDelayDays,
+			followUpHour: settings.followUpHour,
+			followUpSkipWeekends: settings.followUpSkipWeekends
+		}));
 		await settle(
 			[...settled, ...unreadable.flatMap((pending) => pending.seqs)],
 			unreadable.map((pending) => refusalOf(pending, 'invalid_row', 'unreadable on this device'))
@@ -421,18 +340,26 @@ export function createSyncEngine(
 		// Deferred changes wait for rows further on; each round retries them after the rest, and
 		// the rounds stop once one makes no progress (what is left waits for the next run).
 		let pending = changes;
+		const rekey: PendingChange[] = [];
 		while (pending.length > 0) {
+			const { batches, oversized } = batchesOf(pending, options.batchSize, options.batchBytes);
+			await settle(
+				oversized.flatMap((change) => change.seqs),
+				oversized.map((change) => refusalOf(change, 'sync_batch_too_large'))
+			);
 			const deferred: PendingChange[] = [];
 			let progressed = false;
-			for (let start = 0; start < pending.length; start += PUSH_BATCH_SIZE) {
-				const batch = pending.slice(start, start + PUSH_BATCH_SIZE);
-				const sorted = await pushBatch(batch);
-				deferred.push(...sorted.deferred.map((index) => batch[index]!));
-				progressed ||= sorted.done.length + sorted.rejected.length > 0;
+			for (const batch of batches) {
+				const answer = await pushBatch(batch);
+				deferred.push(...answer.deferred);
+				rekey.push(...answer.rekey);
+				progressed ||= answer.progressed;
 			}
 			if (!progressed) break;
 			pending = deferred;
 		}
+		if (rekey.length === 0) return 0;
+		return rekeyRecords(db, rekey, now().toISOString());
 	}
 
 	async function pushExchanges(entries: ExchangeOutboxEntry[]): Promise<void> {
@@ -460,176 +387,63 @@ export function createSyncEngine(
 	}
 
 	async function push(): Promise<void> {
-		const entries: OutboxEntry[] = await db.getAll('outbox');
-		await pushRecords(entries.filter((entry) => entry.aggregate !== 'exchange'));
-		await pushExchanges(entries.filter((entry) => entry.aggregate === 'exchange'));
+		for (let round = 0; round < REKEY_ROUNDS; round++) {
+			const entries: OutboxEntry[] = await db.getAll('outbox');
+			const rekeyed = await pushRecords(
+				entries.filter((entry): entry is RecordOutboxEntry => entry.aggregate !== 'exchange')
+			);
+			if (round === 0) {
+				await pushExchanges(
+					entries.filter((entry): entry is ExchangeOutboxEntry => entry.aggregate === 'exchange')
+				);
+			}
+			if (rekeyed === 0) return;
+		}
 	}
 
 	// Pull -----------------------------------------------------------------------------------------
 
-	const pullStores: PullStore[] = [
-		'profile',
-		'events',
-		'connections',
-		'followUps',
-		'outbox',
-		'settings'
-	];
-
-	/** Applies one page in one transaction, with the cursor that follows it. */
-	async function applyPage(
-		page: PullPage,
-		cursor: string | null
-	): Promise<{ arrivals: ExchangeArrival[]; skipped: number }> {
-		const tx = db.transaction(pullStores, 'readwrite');
-		const arrivals: ExchangeArrival[] = [];
-		let skipped = 0;
-		for (const { table, row } of page.changes) {
-			const incoming = parseIncoming(table, row);
-			if (!incoming) {
-				skipped++;
-				continue;
-			}
-			const arrived = await applyRow(tx, incoming);
-			if (arrived) arrivals.push(arrived);
-		}
-		const next = await patchState(tx.objectStore('settings'), { cursor });
-		await tx.done;
-		state = next;
-		return { arrivals, skipped };
-	}
-
-	/** Applies one row, last writer wins; returns someone who arrived by exchange. */
-	async function applyRow(
-		tx: PullTransaction,
-		incoming: IncomingRow
-	): Promise<ExchangeArrival | null> {
-		switch (incoming.table) {
-			case 'events': {
-				const store = tx.objectStore('events');
-				const local = eventSchema.safeParse(await store.get(incoming.record.id));
-				if (!local.success || isNewer(incoming.record.updatedAt, local.data.updatedAt)) {
-					await store.put(incoming.record);
-				}
-				return null;
-			}
-			case 'connections': {
-				const store = tx.objectStore('connections');
-				const raw = await store.get(incoming.record.id);
-				const local = connectionSchema.safeParse(raw);
-				if (!local.success || isNewer(incoming.record.updatedAt, local.data.updatedAt)) {
-					await store.put(incoming.record);
-				}
-				const { record } = incoming;
-				return raw === undefined && record.source === 'exchange' && !record.deletedAt
-					? { connectionId: record.id, name: record.card.name }
-					: null;
-			}
-			case 'follow_ups':
-				await applyFollowUp(tx, incoming.record, incoming.deleted);
-				return null;
-			case 'profiles': {
-				// A deleted profiles row has nothing for this device: its own card stays.
-				if (incoming.deleted) return null;
-				const store = tx.objectStore('profile');
-				const local = profileSchema.safeParse(await store.get(PROFILE_KEY));
-				if (local.success && !isNewer(incoming.profile.updatedAt, local.data.updatedAt)) {
-					return null;
-				}
-				await store.put(incoming.profile, PROFILE_KEY);
-				const settingsStore = tx.objectStore('settings');
-				const settings = readSettings(await settingsStore.get(SETTINGS_KEY));
-				const merged = mergeProfileSettings(settings, incoming.settings, deviceTimeZone());
-				await settingsStore.put(settingsSchema.parse(merged), SETTINGS_KEY);
-				return null;
-			}
-		}
-	}
-
 	/**
-	 * Follow-ups are one per (connection, kind, cycle) on both sides, and the server keeps its own
-	 * id when it merges one pushed from here. So the local one for the same cycle, under whatever
-	 * id, is the same follow-up: it takes the server's id, and the newer fields win.
+	 * Pulls every page from the saved cursor. A cursor the server no longer understands (another
+	 * database epoch: a restore) means every row again; then local records the server lacks, or
+	 * holds older, are queued again so nothing is lost. Returns whether anything was.
 	 */
-	async function applyFollowUp(
-		tx: PullTransaction,
-		record: FollowUp,
-		deleted: boolean
-	): Promise<void> {
-		const store = tx.objectStore('followUps');
-		const sameIdRaw = await store.get(record.id);
-		const holderKey = await store.index('byCycle').getKey(cycleKey(record));
-		const holderRaw =
-			holderKey !== undefined && holderKey !== record.id ? await store.get(holderKey) : undefined;
-		const sameId = followUpSchema.safeParse(sameIdRaw);
-		const holder = followUpSchema.safeParse(holderRaw);
-		// A damaged local record loses to the server's.
-		const locals = [sameId, holder].flatMap((parsed) => (parsed.success ? [parsed.data] : []));
-		const newestLocal = locals.reduce<(typeof locals)[number] | null>(
-			(newest, local) => (!newest || isNewer(local.updatedAt, newest.updatedAt) ? local : newest),
-			null
-		);
-		const localWins = newestLocal !== null && isNewer(newestLocal.updatedAt, record.updatedAt);
-
-		if (deleted) {
-			if (localWins) return;
-			if (sameIdRaw !== undefined) await store.delete(record.id);
-			if (holderRaw !== undefined) await store.delete(holderKey!);
-			return;
-		}
-		if (sameIdRaw === undefined && holderRaw === undefined) {
-			// Deleted here and not pushed yet: that delete is the newer word unless this row is later.
-			const entries = await tx
-				.objectStore('outbox')
-				.index('byRecord')
-				.getAll(['followUps', record.id]);
-			const deletedAt = entries.findLast((entry) => entry.op === 'delete')?.queuedAt;
-			if (deletedAt !== undefined && !isNewer(record.updatedAt, deletedAt)) return;
-			await store.put(record);
-			return;
-		}
-		if (holderRaw !== undefined) {
-			await store.delete(holderKey!);
-			await moveOutboxEntries(tx, holderKey!, record.id);
-		}
-		await store.put(localWins ? { ...newestLocal, id: record.id } : record);
-	}
-
-	/** A follow-up took the server's id: its waiting changes now push under that id. */
-	async function moveOutboxEntries(tx: PullTransaction, from: string, to: string): Promise<void> {
-		const outbox = tx.objectStore('outbox');
-		const entries = await outbox.index('byRecord').getAll(['followUps', from]);
-		for (const entry of entries) await outbox.put({ ...entry, recordId: to });
-	}
-
-	async function pull(): Promise<{ arrivals: ExchangeArrival[]; skipped: number }> {
+	async function pull(): Promise<{
+		arrivals: ExchangeArrival[];
+		skipped: number;
+		requeued: number;
+	}> {
 		let cursor = state.cursor;
+		let mode: ApplyMode = 'pull';
 		// Until this device has synced once with the account, pulls bring its history, swaps from
 		// long ago included: news only from then on.
 		const catchingUp = state.lastSyncedAt === null;
 		const arrivals: ExchangeArrival[] = [];
+		const seen = new Set<string>();
 		let skipped = 0;
 		for (;;) {
-			let page: PullPage;
+			let page;
 			try {
 				page = await transport.pull(cursor, PULL_PAGE_SIZE);
 			} catch (error) {
-				// A cursor the server no longer understands: every row again, and LWW keeps what is
-				// newer here.
 				if (!(error instanceof ServerRefusal && error.code === 'sync_cursor_invalid')) throw error;
 				if (cursor === null) throw error;
 				cursor = null;
+				mode = 'resync';
 				continue;
 			}
 			const next = page.cursor ?? cursor;
-			const applied = await applyPage(page, next);
+			const { applied, state: saved } = await applyPage(db, page.changes, next, applyOptions(mode));
+			state = saved;
 			if (!catchingUp) arrivals.push(...applied.arrivals);
+			for (const key of applied.seen) seen.add(key);
 			skipped += applied.skipped;
 			// A server that says "more" without moving the cursor would keep us here forever.
 			if (!page.more || next === cursor) break;
 			cursor = next;
 		}
-		return { arrivals, skipped };
+		const requeued = mode === 'resync' ? await requeueUnseen(db, seen, now().toISOString()) : 0;
+		return { arrivals, skipped, requeued };
 	}
 
 	// Runs -----------------------------------------------------------------------------------------
@@ -651,13 +465,15 @@ export function createSyncEngine(
 	async function runOnce(): Promise<void> {
 		await loaded;
 		clearPendingTimer();
-		publish({ phase: 'syncing' });
+		publish({ phase: 'syncing', deviceData: null });
 		try {
 			const account = await transport.account();
 			if (!account) throw new ServerRefusal('auth_session_missing');
-			await adoptAccount(account.userId);
+			await checkAccount(account.userId);
 			await push();
-			const { arrivals, skipped } = await pull();
+			const { arrivals, skipped, requeued } = await pull();
+			// What a resync found missing on the server goes back now.
+			if (requeued > 0) runAgain = true;
 			const lastSyncedAt = now().toISOString();
 			await saveState({ lastSyncedAt });
 			failures = 0;
@@ -677,6 +493,11 @@ export function createSyncEngine(
 
 	async function failed(error: unknown): Promise<void> {
 		await refreshWaiting();
+		if (error instanceof AccountChanged) {
+			clearPendingTimer();
+			publish({ phase: 'account-changed', retryAt: null, deviceData: error.deviceData });
+			return;
+		}
 		if (error instanceof ServerRefusal && isSignedOut(error.code)) {
 			clearPendingTimer();
 			publish({ phase: 'signed-out', retryAt: null, lastError: error.code });
@@ -699,7 +520,7 @@ export function createSyncEngine(
 	}
 
 	function schedule(delayMs = SCHEDULE_DELAY_MS): void {
-		if (stopped) return;
+		if (stopped || status.phase === 'account-changed') return;
 		void refreshWaiting();
 		const at = now().getTime();
 		const backingOff = delayMs > 0 && status.retryAt !== null;
@@ -725,6 +546,27 @@ export function createSyncEngine(
 			}
 		})();
 		return running;
+	}
+
+	async function resolveAccountChange(choice: AccountChoice): Promise<void> {
+		await running;
+		const account = await transport.account();
+		if (!account) throw new ServerRefusal('auth_session_missing');
+		if (choice === 'erase') {
+			await eraseDeviceData(db);
+			await startAccount(db, account.userId);
+		} else {
+			await addDeviceDataTo(db, account.userId, now().toISOString());
+		}
+		state = await loadSyncState(db);
+		publish({
+			phase: 'idle',
+			deviceData: null,
+			rejected: state.rejected,
+			lastSyncedAt: null,
+			lastError: null
+		});
+		await sync();
 	}
 
 	return {
@@ -756,6 +598,7 @@ export function createSyncEngine(
 			await saveState({ rejected: [] });
 			publish({ rejected: [] });
 		},
+		resolveAccountChange,
 		stop() {
 			stopped = true;
 			clearPendingTimer();

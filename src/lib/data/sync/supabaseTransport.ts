@@ -46,7 +46,8 @@ const pushAnswerSchema = z.object({
 			id: z.nullish(z.string()),
 			status: z.enum(['applied', 'stale', 'deferred', 'rejected']),
 			code: z.nullish(z.string()),
-			message: z.nullish(z.string())
+			message: z.nullish(z.string()),
+			row: z.optional(z.unknown())
 		})
 	)
 });
@@ -182,14 +183,17 @@ export async function createSupabaseTransport(
 		async push(changes) {
 			const answer = pushAnswerSchema.safeParse(await rpc('sync_push', { changes }));
 			if (!answer.success) throw unexpected('sync_push');
-			return answer.data.results.map(({ index, table, id, status, code, message }): PushResult => ({
-				index,
-				table,
-				id: id ?? null,
-				status,
-				...(code ? { code } : {}),
-				...(message ? { message } : {})
-			}));
+			return answer.data.results.map(
+				({ index, table, id, status, code, message, row }): PushResult => ({
+					index,
+					table,
+					id: id ?? null,
+					status,
+					...(code ? { code } : {}),
+					...(message ? { message } : {}),
+					...(row !== undefined && row !== null ? { row } : {})
+				})
+			);
 		},
 		async pull(cursor, pageSize = 500): Promise<PullPage> {
 			const answer = pullAnswerSchema.safeParse(

@@ -21,6 +21,11 @@ export interface PushResult {
 	status: PushStatus;
 	code?: string;
 	message?: string;
+	/**
+	 * The row as the server now holds it, when that differs from what was sent (a newer winner,
+	 * a clamped time, a per-field merge): applied like a pulled change.
+	 */
+	row?: unknown;
 }
 
 export interface PullPage {

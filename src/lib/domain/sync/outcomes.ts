@@ -14,6 +14,9 @@ export const serverErrorCodes = [
 	'unknown_table',
 	'invalid_op',
 	'owned_elsewhere',
+	'quota_exceeded',
+	'sync_batch_too_large',
+	'not_signed_in',
 	'exchange_event_not_found',
 	'exchange_rate_limited',
 	'exchange_token_invalid',
@@ -54,7 +57,9 @@ export const signedOutCodes: ReadonlySet<string> = new Set([
 	'auth_user_not_found',
 	'auth_bad_jwt',
 	'auth_no_authorization',
-	'auth_user_banned'
+	'auth_user_banned',
+	// The account was deleted while this device still held a valid session for it.
+	'not_signed_in'
 ]);
 
 export const isSignedOut = (code: string): boolean => signedOutCodes.has(code);

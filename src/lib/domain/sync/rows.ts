@@ -85,9 +85,36 @@ export function connectionToRow(connection: Connection): WireRow {
 		tier: connection.tier,
 		last_contacted_at: connection.lastContactedAt ?? null,
 		source: connection.source,
+		...fieldTimesToRow(connection.fieldUpdatedAt),
 		updated_at: connection.updatedAt,
 		deleted_at: connection.deletedAt ?? null
 	};
+}
+
+const fieldColumns = {
+	note: 'note',
+	talkPhrase: 'talk_phrase',
+	tags: 'tags',
+	tier: 'tier'
+} as const;
+type FieldTimes = NonNullable<Connection['fieldUpdatedAt']>;
+
+/** `field_updated_at` only when some field has a time: servers before it never see the key. */
+function fieldTimesToRow(times: FieldTimes | undefined): { field_updated_at?: WireRow } {
+	const entries = Object.entries(times ?? {}).flatMap(([field, at]) =>
+		at ? [[fieldColumns[field as keyof FieldTimes], at]] : []
+	);
+	return entries.length > 0 ? { field_updated_at: Object.fromEntries(entries) } : {};
+}
+
+function fieldTimesFromRow(row: Record<string, string> | null | undefined): FieldTimes | undefined {
+	if (!row) return undefined;
+	const times = Object.fromEntries(
+		Object.entries(fieldColumns).flatMap(([field, column]) =>
+			row[column] ? [[field, normalInstant(row[column])]] : []
+		)
+	);
+	return Object.keys(times).length > 0 ? times : undefined;
 }
 
 /** Follow-ups are removed outright on the device; a live one is never deleted on the wire. */
@@ -157,6 +184,7 @@ const connectionRowSchema = z.object({
 	tier: z.string(),
 	last_contacted_at: nullableInstant,
 	source: z.string(),
+	field_updated_at: z.nullish(z.record(z.string(), instant)),
 	updated_at: instant,
 	deleted_at: nullableInstant
 });
@@ -232,6 +260,7 @@ function parseConnection(raw: unknown): IncomingRow | null {
 			note: r.note,
 			promptText: r.prompt_text,
 			lastContactedAt: optionalInstant(r.last_contacted_at),
+			fieldUpdatedAt: fieldTimesFromRow(r.field_updated_at),
 			deletedAt: optionalInstant(r.deleted_at)
 		})
 	});
