@@ -163,9 +163,9 @@ export class QueueState {
 		try {
 			const db = await app.database();
 			const connections = connectionRepository(db);
-			const [followUps, events, settings] = await Promise.all([
+			const [followUps, eventNames, settings] = await Promise.all([
 				followUpRepository(db).list(),
-				eventRepository(db).list(),
+				eventRepository(db).names(),
 				settingsRepository(db).get()
 			]);
 			this.zoneFallback = settings.timeZone !== undefined && !usableTimeZone(settings.timeZone);
@@ -173,7 +173,7 @@ export class QueueState {
 				? (settings.timeZone as string)
 				: deviceTimeZone();
 			this.settings = settings;
-			this.eventNames = new Map(events.items.map((event) => [event.id, event.name]));
+			this.eventNames = eventNames;
 			this.now = now;
 
 			const first = groupQueue(followUps.items, now, this.timeZone)
