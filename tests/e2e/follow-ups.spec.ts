@@ -335,7 +335,7 @@ describe('the queue', () => {
 		await recap.waitFor();
 		expect(await recap.textContent()).toContain('台北前端小聚');
 		expect(await recap.textContent()).toMatch(/認識了 2 位新朋友/);
-		await recap.click();
+		await recap.getByRole('link').click();
 		await page.locator('[data-ready="true"]').waitFor();
 		expect(session.pageErrors).toEqual([]);
 	});
