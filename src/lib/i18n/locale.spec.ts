@@ -72,3 +72,16 @@ describe('without a saved language', () => {
 		expect(getLocale()).toBe('zh-TW');
 	});
 });
+
+describe('switching language', () => {
+	it('saves only a language someone chose, never the one guessed from the browser', async () => {
+		vi.resetModules();
+		const saved = storageHolding(null);
+		vi.stubGlobal('localStorage', saved);
+		vi.stubGlobal('window', { location: { href: 'https://rapport.example/' } });
+		vi.stubGlobal('navigator', { languages: ['en-US'], language: 'en-US' });
+		const fresh = await import('./locale');
+		expect(fresh.getLocale()).toBe('en');
+		expect(saved.getItem(LANGUAGE_KEY)).toBeNull();
+	});
+});

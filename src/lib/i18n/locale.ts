@@ -36,9 +36,11 @@ function browserLanguage(): Locale | undefined {
 	return languageFromBrowser(navigator.languages ?? [navigator.language]);
 }
 
+// Paraglide "sets" the language it resolved on the first read; saving that would turn a guess
+// from the browser into a choice nobody made. Only `switchLanguage` saves.
 defineCustomClientStrategy('custom-saved', {
 	getLocale: readSavedLanguage,
-	setLocale: saveLanguage
+	setLocale: () => {}
 });
 
 // A saved choice always wins; without one the browser's languages decide. Nothing is saved for
@@ -52,5 +54,6 @@ export { baseLocale, getLocale, locales, type Locale };
 
 /** Switching reloads the document so every string, the title and `<html lang>` change together. */
 export function switchLanguage(locale: Locale): void {
+	saveLanguage(locale);
 	void setLocale(locale);
 }
