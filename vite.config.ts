@@ -12,7 +12,7 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['custom-saved', 'baseLocale']
+			strategy: ['custom-saved', 'custom-browser', 'baseLocale']
 		}),
 		sveltekit(),
 		// The PWA plugin only matters for builds, and under vitest it keeps the process from exiting.

@@ -33,7 +33,7 @@ afterEach(async () => {
 
 const ZH = 'zh-TW' as const;
 const settings = { timeZone: 'Asia/Taipei', weeklyGoal: 3 };
-type Section = 'overdue' | 'today' | 'thisWeek' | 'later' | 'snoozed' | 'done';
+type Section = 'overdue' | 'today' | 'thisWeek' | 'later' | 'snoozed' | 'done' | 'skipped';
 
 const sectionButton = (page: Page, section: Section, count: number) =>
 	page.getByRole('button', {
@@ -121,7 +121,8 @@ describe('the queue', () => {
 
 		await button(item(page, '林志明'), 'queue_skip').click();
 		await toast.getByText(t(ZH, 'queue_toast_skipped', { name: '林志明' })).waitFor();
-		await sectionButton(page, 'done', 1).waitFor();
+		await sectionButton(page, 'skipped', 1).waitFor();
+		expect(await sectionButton(page, 'done', 0).count()).toBe(1);
 		await button(toast, 'queue_undo').click();
 		await sectionButton(page, 'overdue', 1).waitFor();
 
@@ -335,7 +336,7 @@ describe('the queue', () => {
 		await recap.waitFor();
 		expect(await recap.textContent()).toContain('台北前端小聚');
 		expect(await recap.textContent()).toMatch(/認識了 2 位新朋友/);
-		await recap.click();
+		await recap.getByRole('link').click();
 		await page.locator('[data-ready="true"]').waitFor();
 		expect(session.pageErrors).toEqual([]);
 	});

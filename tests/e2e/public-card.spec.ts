@@ -53,7 +53,15 @@ describe('the card page', () => {
 		await page.goto(`${server.url}/c${tampered}`);
 		await page.getByText(t('zh-TW', 'public_card_error_broken_link')).waitFor();
 		expect(await headingText(page)).toBe(t('zh-TW', 'public_card_heading'));
-		await page.goto(`${server.url}/c#9abc`);
+		// Text that was never one of our links is damaged too, not "from a newer version".
+		for (const garbage of ['#garbage', '#javascript:alert(1)']) {
+			await page.goto(`${server.url}/c${garbage}`);
+			await page.getByText(t('zh-TW', 'public_card_error_broken_link')).waitFor();
+			expect(
+				await page.getByText(t('zh-TW', 'public_card_error_unsupported_version')).count()
+			).toBe(0);
+		}
+		await page.goto(`${server.url}/c#9abcd`);
 		await page.getByText(t('zh-TW', 'public_card_error_unsupported_version')).waitFor();
 		await page.goto(`${server.url}/c`);
 		await page.getByText(t('zh-TW', 'public_card_missing')).waitFor();

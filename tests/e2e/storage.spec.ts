@@ -184,7 +184,8 @@ describe('when storage misbehaves', () => {
 				name,
 				context: 'meetup',
 				startsAt: now,
-				endsAt: now,
+				// Still on: an event that is over is no longer the one home says you are at.
+				endsAt: new Date(Date.now() + 7_200_000).toISOString(),
 				timeZone: 'Asia/Taipei',
 				updatedAt: now
 			};

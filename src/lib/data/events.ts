@@ -12,10 +12,28 @@ export function eventRepository(db: RapportDatabase) {
 			const parsed = eventSchema.safeParse(await db.get('events', id));
 			return parsed.success && !parsed.data.deletedAt ? parsed.data : null;
 		},
+		/**
+		 * Every event's name by id, deleted ones included: people met at an event keep its name
+		 * after it is deleted, and the tombstone is where that name is kept.
+		 */
+		async names(): Promise<Map<string, string>> {
+			const { items } = validOnly(eventSchema, await db.getAll('events'));
+			return new Map(items.map((event) => [event.id, event.name]));
+		},
 		async save(event: EventRecord): Promise<EventRecord> {
 			const valid = eventSchema.parse(event);
 			await putAndQueue(db, 'events', valid, valid.id);
 			return valid;
+		},
+		/**
+		 * Hides an event everywhere but keeps the record, so sync carries the deletion to other
+		 * devices and `names()` still has its name. False when there was nothing (left) to delete.
+		 */
+		async softDelete(id: string, at: string): Promise<boolean> {
+			const parsed = eventSchema.safeParse(await db.get('events', id));
+			if (!parsed.success || parsed.data.deletedAt) return false;
+			await putAndQueue(db, 'events', { ...parsed.data, deletedAt: at, updatedAt: at }, id);
+			return true;
 		}
 	};
 }

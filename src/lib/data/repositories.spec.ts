@@ -72,6 +72,21 @@ describe('events and connections', () => {
 		expect(await events.get(gone.id)).toBeNull();
 	});
 
+	it('delete an event as a tombstone that syncs and still names it', async () => {
+		const events = eventRepository(db);
+		const event = await events.save(anEvent({ name: '台北前端小聚' }));
+		const before = await outboxRepository(db).count();
+		expect(await events.softDelete(event.id, at('2026-11-27T03:00:00Z'))).toBe(true);
+		expect(await events.softDelete(event.id, at('2026-11-28T03:00:00Z'))).toBe(false);
+		expect(await events.get(event.id)).toBeNull();
+		expect((await events.list()).items).toEqual([]);
+		expect((await events.names()).get(event.id)).toBe('台北前端小聚');
+		expect(await outboxRepository(db).count()).toBe(before + 1);
+		expect(await db.get('events', event.id)).toMatchObject({
+			deletedAt: at('2026-11-27T03:00:00Z')
+		});
+	});
+
 	it('find the people met at an event', async () => {
 		const event = anEvent();
 		const connections = connectionRepository(db);

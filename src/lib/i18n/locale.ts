@@ -7,6 +7,7 @@ import {
 	toLocale,
 	type Locale
 } from '$lib/paraglide/runtime';
+import { languageFromBrowser } from './browserLanguage';
 
 export const LANGUAGE_KEY = 'rapport.language';
 
@@ -28,14 +29,31 @@ function saveLanguage(locale: string): void {
 	}
 }
 
+// Only in a browser: prerendering runs in Node, whose `navigator` (Node 21+) would otherwise
+// prerender the pages in the build machine's language instead of zh-TW.
+function browserLanguage(): Locale | undefined {
+	if (typeof window === 'undefined' || typeof navigator === 'undefined') return undefined;
+	return languageFromBrowser(navigator.languages ?? [navigator.language]);
+}
+
+// Paraglide "sets" the language it resolved on the first read; saving that would turn a guess
+// from the browser into a choice nobody made. Only `switchLanguage` saves.
 defineCustomClientStrategy('custom-saved', {
 	getLocale: readSavedLanguage,
-	setLocale: saveLanguage
+	setLocale: () => {}
+});
+
+// A saved choice always wins; without one the browser's languages decide. Nothing is saved for
+// the visitor: the app follows their browser until they pick a language themselves.
+defineCustomClientStrategy('custom-browser', {
+	getLocale: browserLanguage,
+	setLocale: () => {}
 });
 
 export { baseLocale, getLocale, locales, type Locale };
 
 /** Switching reloads the document so every string, the title and `<html lang>` change together. */
 export function switchLanguage(locale: Locale): void {
+	saveLanguage(locale);
 	void setLocale(locale);
 }

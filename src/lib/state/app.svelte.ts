@@ -6,6 +6,7 @@ import {
 } from '$lib/data/db';
 import { requestPersistence, storageReport, type StorageReport } from '$lib/data/persistence';
 import { readShellSummary, type ShellSummary } from '$lib/data/shell';
+import { isEventOver } from '$lib/domain/eventPhase';
 import type { EventRecord, Profile } from '$lib/domain/records';
 
 // The repositories validate with the record schemas; the shell (home, layout) needs none of that,
@@ -30,6 +31,8 @@ export type StorageState =
 
 /**
  * What every screen shares: the local database, my card, the current event, the due count.
+ * `summary.event` is the chosen event even once it is over (home recaps it then);
+ * `currentEvent` is only ever an event that is not over yet.
  * Kept to cheap reads: it refreshes after every change, so it must not grow with the number of
  * people (their screens read and validate their own records).
  *
@@ -106,9 +109,9 @@ class AppState {
 		const [profile, current] = await Promise.all([profiles(db).get(), settings(db).get()]);
 		this.profile = profile.profile;
 		this.unreadable = profile.unreadable ? 1 : 0;
-		this.currentEvent = current.currentEventId
-			? await events(db).get(current.currentEventId)
-			: null;
+		const chosen = current.currentEventId ? await events(db).get(current.currentEventId) : null;
+		// Once it is over, the chosen event is no longer where people are being met.
+		this.currentEvent = chosen && !isEventOver(chosen, new Date()) ? chosen : null;
 	}
 
 	async refresh(now = new Date()): Promise<void> {

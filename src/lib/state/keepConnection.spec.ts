@@ -103,4 +103,15 @@ describe('keepConnection', () => {
 		const [followUp] = await followUpRepository(db).listForConnection(result.connection.id);
 		expect(Date.parse(followUp!.dueAt)).toBeGreaterThan(metAt.getTime());
 	});
+
+	it('files no one under the event once it is over, though it is still the chosen one', async () => {
+		const result = await keepConnection({
+			card: { name: '張雅婷', channels: [] },
+			source: 'manual',
+			now: new Date('2026-12-03T04:00:00Z')
+		});
+		expect(result.connection.eventId).toBeUndefined();
+		const db = await app.database();
+		expect((await settingsRepository(db).get()).currentEventId).toBe(event.id);
+	});
 });

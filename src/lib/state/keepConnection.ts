@@ -1,5 +1,6 @@
 import { connectionRepository } from '$lib/data/connections';
 import { eventRepository } from '$lib/data/events';
+import { isEventOver } from '$lib/domain/eventPhase';
 import { promptStateRepository } from '$lib/data/promptState';
 import { settingsRepository } from '$lib/data/settings';
 import { followUpDueAt } from '$lib/domain/followup';
@@ -39,9 +40,10 @@ export async function keepConnection(input: KeepInput): Promise<KeepResult> {
 	const now = input.now ?? new Date();
 	const at = now.toISOString();
 	const settings = await settingsRepository(db).get();
-	const event = settings.currentEventId
+	const chosen = settings.currentEventId
 		? await eventRepository(db).get(settings.currentEventId)
 		: null;
+	const event = chosen && !isEventOver(chosen, now) ? chosen : null;
 	const connections = connectionRepository(db);
 
 	const previous = event

@@ -25,7 +25,7 @@ const amy = aConnection({
 	card: { name: '陳怡君', altName: 'Amy Chen', company: 'ＴＳＭＣ', channels: [] },
 	metAt: at('2026-11-22T12:00:00Z')
 });
-const rows = peopleRows([chihMing, amy], [meetup]);
+const rows = peopleRows([chihMing, amy], new Map([[meetup.id, meetup.name]]));
 
 describe('peopleRows', () => {
 	it('lists the newest meeting first, with the name of the event it was at', () => {
@@ -107,6 +107,22 @@ describe('PeopleList and PersonEditor', () => {
 		expect(people.visible.map((row) => row.eventName)).toEqual([undefined, '台北前端社群小聚']);
 		people.query = '好好設計';
 		expect(people.visible.map((row) => row.connection.id)).toEqual([chihMing.id]);
+	});
+
+	it('keeps the name of the event they were met at after it is deleted', async () => {
+		const db = await app.database();
+		const gone = await eventRepository(db).save(anEvent({ name: '已刪除的讀書會' }));
+		const met = await connectionRepository(db).save(aConnection({ eventId: gone.id }));
+		await eventRepository(db).softDelete(gone.id, at('2026-11-25T00:00:00Z'));
+		const people = new PeopleList();
+		await people.load();
+		expect(people.visible.find((row) => row.connection.id === met.id)?.eventName).toBe(
+			'已刪除的讀書會'
+		);
+		const editor = new PersonEditor();
+		await editor.load(met.id);
+		expect(editor.eventName).toBe('已刪除的讀書會');
+		await connectionRepository(db).softDelete(met.id, at('2026-11-25T00:00:00Z'));
 	});
 
 	it('saves the note, tags and channels and queues the change for sync', async () => {

@@ -31,11 +31,11 @@ export class PeopleList {
 	async load(): Promise<void> {
 		try {
 			const db = await app.database();
-			const [connections, events] = await Promise.all([
+			const [connections, eventNames] = await Promise.all([
 				connectionRepository(db).list(),
-				eventRepository(db).list()
+				eventRepository(db).names()
 			]);
-			this.rows = peopleRows(connections.items, events.items);
+			this.rows = peopleRows(connections.items, eventNames);
 			this.unreadable = connections.unreadable;
 		} catch {
 			// Storage is unavailable: the layout already says why, and the empty state stays.
@@ -63,8 +63,9 @@ export class PersonEditor {
 			const db = await app.database();
 			const connection = await connectionRepository(db).get(id);
 			if (connection) {
-				const event = connection.eventId ? await eventRepository(db).get(connection.eventId) : null;
-				this.eventName = event?.name;
+				this.eventName = connection.eventId
+					? (await eventRepository(db).names()).get(connection.eventId)
+					: undefined;
 				this.#fill(connection);
 			}
 		} catch {

@@ -1,22 +1,24 @@
 import { LABEL_MAX, normalizeChannel, type Channel, type ChannelKind } from '$lib/domain/card';
-import type { Connection, EventRecord } from '$lib/domain/records';
+import type { Connection } from '$lib/domain/records';
 
 // People's pure helpers: the list order, the search, typed tags and contact details.
 
 export interface PersonRow {
 	connection: Connection;
-	/** The event they were met at, when it is still there. */
+	/** The event they were met at, by name, also once that event is deleted. */
 	eventName?: string;
 }
 
 const fold = (text: string | undefined) => (text ?? '').normalize('NFKC').toLowerCase().trim();
 
 /** Newest meeting first; each with the name of the event it was made at. */
-export function peopleRows(connections: Connection[], events: EventRecord[]): PersonRow[] {
-	const names = new Map(events.map((event) => [event.id, event.name]));
+export function peopleRows(
+	connections: Connection[],
+	eventNames: ReadonlyMap<string, string>
+): PersonRow[] {
 	return connections
 		.map((connection) => {
-			const eventName = connection.eventId ? names.get(connection.eventId) : undefined;
+			const eventName = connection.eventId ? eventNames.get(connection.eventId) : undefined;
 			return eventName === undefined ? { connection } : { connection, eventName };
 		})
 		.sort((a, b) => Date.parse(b.connection.metAt) - Date.parse(a.connection.metAt));

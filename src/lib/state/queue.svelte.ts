@@ -9,6 +9,7 @@ import { settingsRepository } from '$lib/data/settings';
 import {
 	groupQueue,
 	pickWeeklyReconnects,
+	reconnectEvents,
 	snoozeUntil,
 	toIcs,
 	weekProgress,
@@ -127,22 +128,16 @@ export class QueueState {
 		);
 	});
 
-	/**
-	 * People reconnected with this week: a follow-up done with someone kept in touch with, that is
-	 * a keep-in-touch round, or anyone who has a tier now.
-	 */
-	progress = $derived.by(() => {
-		if (!this.complete) return 0;
-		const reconnects = this.followUps.flatMap((followUp) =>
-			followUp.status === 'done' &&
-			followUp.doneAt &&
-			(followUp.kind === 'keep_in_touch' ||
-				(this.connections.get(followUp.connectionId)?.tier ?? 'none') !== 'none')
-				? [{ connectionId: followUp.connectionId, at: followUp.doneAt }]
-				: []
-		);
-		return weekProgress(reconnects, this.now, this.timeZone);
-	});
+	/** Different people contacted this week (the person's time zone): see `reconnectEvents`. */
+	progress = $derived.by(() =>
+		this.complete
+			? weekProgress(
+					reconnectEvents(this.followUps, [...this.connections.values()]),
+					this.now,
+					this.timeZone
+				)
+			: 0
+	);
 
 	#dateTime = $derived(
 		new Intl.DateTimeFormat(getLocale(), {
@@ -163,9 +158,9 @@ export class QueueState {
 		try {
 			const db = await app.database();
 			const connections = connectionRepository(db);
-			const [followUps, events, settings] = await Promise.all([
+			const [followUps, eventNames, settings] = await Promise.all([
 				followUpRepository(db).list(),
-				eventRepository(db).list(),
+				eventRepository(db).names(),
 				settingsRepository(db).get()
 			]);
 			this.zoneFallback = settings.timeZone !== undefined && !usableTimeZone(settings.timeZone);
@@ -173,7 +168,7 @@ export class QueueState {
 				? (settings.timeZone as string)
 				: deviceTimeZone();
 			this.settings = settings;
-			this.eventNames = new Map(events.items.map((event) => [event.id, event.name]));
+			this.eventNames = eventNames;
 			this.now = now;
 
 			const first = groupQueue(followUps.items, now, this.timeZone)

@@ -1,6 +1,7 @@
 import { connectionRepository } from '$lib/data/connections';
 import { followUpRepository } from '$lib/data/followUps';
-import type { EventRecord, FollowUp } from '$lib/domain/records';
+import { recapEvent } from '$lib/domain/followup/recap';
+import type { EventRecord } from '$lib/domain/records';
 import { getLocale } from '$lib/i18n/locale';
 import { m } from '$lib/paraglide/messages';
 import { app } from './app.svelte';
@@ -8,21 +9,17 @@ import { app } from './app.svelte';
 // Loaded by the home page on demand, only once the current event is over, so the first load
 // does not carry it. No rule runs here: each follow-up was scheduled when its person was saved.
 
-/** What the home page knows of the current event (see the shell summary). */
+/** What the home page knows of the event (see the shell summary). */
 export type RecapEvent = Pick<EventRecord, 'id' | 'name' | 'endsAt'>;
 
-export interface EventRecap {
-	count: number;
-	/** When the first post-event follow-up comes up (still open ones first). */
-	firstDueAt: string;
+export interface RecapText {
+	text: string;
+	/** Whether the queue has anything of this event to show. */
+	toQueue: boolean;
 }
 
-const wakeAt = (followUp: FollowUp) =>
-	(followUp.status === 'snoozed' && followUp.snoozedUntil) || followUp.dueAt;
-
-/** How many people were met at an event that is over, and when their follow-ups are. */
-export async function eventRecap(event: RecapEvent, now = new Date()): Promise<EventRecap | null> {
-	if (Date.parse(event.endsAt) >= now.getTime()) return null;
+/** The home page's sentence on an event that is over: who was met, and what is next. */
+export async function eventRecapText(event: RecapEvent, now = new Date()): Promise<RecapText> {
 	const db = await app.database();
 	const people = await connectionRepository(db).listForEvent(event.id);
 	const followUps = (
@@ -30,21 +27,32 @@ export async function eventRecap(event: RecapEvent, now = new Date()): Promise<E
 	)
 		.flat()
 		.filter((followUp) => followUp.kind === 'post_event');
-	const open = followUps.filter((f) => f.status === 'pending' || f.status === 'snoozed');
-	const firstDueAt = (open.length ? open : followUps).map(wakeAt).sort()[0];
-	return firstDueAt === undefined ? null : { count: people.length, firstDueAt };
-}
-
-/** The home page's sentence: "You met N people at {event}; follow-ups are set for {date}." */
-export async function eventRecapText(event: RecapEvent, now = new Date()): Promise<string | null> {
-	const recap = await eventRecap(event, now);
-	if (!recap) return null;
-	const date = new Intl.DateTimeFormat(getLocale(), {
-		month: 'long',
-		day: 'numeric',
-		weekday: 'short',
-		hour: 'numeric',
-		minute: '2-digit'
-	}).format(new Date(recap.firstDueAt));
-	return m.queue_recap({ count: recap.count, event: event.name, date });
+	const recap = recapEvent(people.length, followUps, now);
+	switch (recap.kind) {
+		case 'nobody':
+			return { text: m.queue_recap_nobody({ event: event.name }), toQueue: false };
+		case 'closed':
+			return {
+				text: m.queue_recap_closed({ event: event.name, count: recap.count }),
+				toQueue: true
+			};
+		case 'waiting':
+			return {
+				text: m.queue_recap_waiting({ event: event.name, waiting: recap.waiting }),
+				toQueue: true
+			};
+		case 'scheduled': {
+			const date = new Intl.DateTimeFormat(getLocale(), {
+				month: 'long',
+				day: 'numeric',
+				weekday: 'short',
+				hour: 'numeric',
+				minute: '2-digit'
+			}).format(new Date(recap.firstDueAt));
+			return {
+				text: m.queue_recap({ count: recap.count, event: event.name, date }),
+				toQueue: true
+			};
+		}
+	}
 }

@@ -46,7 +46,12 @@ describe('scanBox', () => {
 });
 
 describe('ScanSession', () => {
-	const event = anEvent({ name: 'AI 產品經理小聚' });
+	// On now: an event that is over is no longer current, and no one is saved under it.
+	const event = anEvent({
+		name: 'AI 產品經理小聚',
+		startsAt: new Date(Date.now() - 3_600_000).toISOString(),
+		endsAt: new Date(Date.now() + 3_600_000).toISOString()
+	});
 	const url = encodeCardUrl(referenceCard, referenceOrigin);
 
 	beforeAll(async () => {

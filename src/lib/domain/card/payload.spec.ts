@@ -111,6 +111,28 @@ describe('decodeCardFragment', () => {
 		expect(refused).toBe(edits);
 	});
 
+	// Only a well-formed link with a higher version number may send someone to update: text that
+	// was never one of our links is damaged, whatever its first character.
+	it('calls anything that is not a well-formed newer link damaged, not newer', () => {
+		for (const damaged of [
+			'garbage',
+			'javascript:alert(1)',
+			'0AbCdEf',
+			'A1bCdEf',
+			'2abc',
+			'2AbC dEf',
+			'2AbC%20dEf',
+			'9zzz!',
+			'<script>',
+			'２AbCdEf'
+		]) {
+			expect(decodeCardFragment(damaged), damaged).toStrictEqual({
+				ok: false,
+				reason: 'broken_link'
+			});
+		}
+	});
+
 	it('refuses truncated, extended and mangled links as broken', () => {
 		for (const broken of [
 			fragment.slice(0, -1),
@@ -127,10 +149,12 @@ describe('decodeCardFragment', () => {
 	});
 
 	it('tells a link from a newer app apart from a broken one', () => {
-		expect(decodeCardFragment('2AbCdEf')).toStrictEqual({
-			ok: false,
-			reason: 'unsupported_version'
-		});
+		for (const newer of ['2AbCdEf', '9zzzz', `#3${fragment.slice(1)}`]) {
+			expect(decodeCardFragment(newer)).toStrictEqual({
+				ok: false,
+				reason: 'unsupported_version'
+			});
+		}
 		expect(decodeCardFragment('')).toStrictEqual({ ok: false, reason: 'empty' });
 		expect(decodeCardFragment(`1${'A'.repeat(5000)}`)).toStrictEqual({
 			ok: false,

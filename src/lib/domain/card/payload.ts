@@ -18,7 +18,9 @@ import { URL_MAX } from './profileUrls';
 /*
  * The card in the QR link: `<origin>/c#1<body><check>`.
  *
- * - `1` is the payload version; another leading letter or digit is a future format.
+ * - `1` is the payload version; a link that starts with a higher digit (2–9) and is otherwise
+ *   made of the same alphabet is a future format. Anything else is a damaged link, never
+ *   "from a newer version": that would send someone to update an app that cannot help them.
  * - `<body>` is one big number in base64url (A–Z a–z 0–9 - _, most significant digit first),
  *   so the link is plain ASCII that every camera app keeps intact and no %-escape is needed.
  * - `<check>` is 3 base64url digits: 18 bits of FNV-1a over `1<body>`, so a damaged or edited
@@ -49,6 +51,8 @@ const VERSION = '1';
 const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const CHECK_DIGITS = 3;
 const CHECK_BITS = 6 * CHECK_DIGITS;
+/** A later version's link: its version digit, then at least a body digit and the check digits. */
+const FUTURE_LINK = new RegExp(`^[2-9][A-Za-z0-9_-]{${CHECK_DIGITS + 1},}$`);
 
 const PREFIXES: Record<ChannelKind, readonly string[]> = {
 	line: ['https://line.me/ti/p/', 'https://lin.ee/'],
@@ -345,10 +349,7 @@ export function decodeCardFragment(fragment: string): ScanResult {
 	if (payload === '') return { ok: false, reason: 'empty' };
 	if (payload.length > SCAN_TEXT_MAX) return { ok: false, reason: 'too_long' };
 	if (!payload.startsWith(VERSION)) {
-		return {
-			ok: false,
-			reason: /^[0-9A-Za-z]/.test(payload) ? 'unsupported_version' : 'broken_link'
-		};
+		return { ok: false, reason: FUTURE_LINK.test(payload) ? 'unsupported_version' : 'broken_link' };
 	}
 	const versioned = payload.slice(0, -CHECK_DIGITS);
 	const body = versioned.slice(VERSION.length);

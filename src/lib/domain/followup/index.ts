@@ -6,6 +6,7 @@ export {
 	nextKeepInTouchDueAt,
 	pickWeeklyReconnects,
 	queueSectionKeys,
+	reconnectEvents,
 	snoozeUntil,
 	tierCadenceDays,
 	weekProgress,

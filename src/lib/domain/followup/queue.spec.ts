@@ -4,6 +4,7 @@ import {
 	keepInTouchTierSchema,
 	nextKeepInTouchDueAt,
 	pickWeeklyReconnects,
+	reconnectEvents,
 	snoozeUntil,
 	tierCadenceDays,
 	weekProgress,
@@ -58,7 +59,7 @@ describe('groupQueue', () => {
 	];
 	const ids = (section: { items: QueueFollowUp[] }) => section.items.map((item) => item.id);
 
-	it('sorts into the six sections in order, each sorted, with counts', () => {
+	it('sorts into the seven sections in order, each sorted, with counts', () => {
 		const { sections, counts, dueCount } = groupQueue(items, wednesday, TAIPEI);
 		expect(sections.map((s) => [s.key, ids(s)])).toEqual([
 			['overdue', ['a', 'b', 'i']],
@@ -66,9 +67,18 @@ describe('groupQueue', () => {
 			['thisWeek', ['e', 'f']],
 			['later', ['g']],
 			['snoozed', ['h', 'j']],
-			['done', ['l', 'k', 'm']]
+			['done', ['k', 'm']],
+			['skipped', ['l']]
 		]);
-		expect(counts).toEqual({ overdue: 3, today: 2, thisWeek: 2, later: 1, snoozed: 2, done: 3 });
+		expect(counts).toEqual({
+			overdue: 3,
+			today: 2,
+			thisWeek: 2,
+			later: 1,
+			snoozed: 2,
+			done: 2,
+			skipped: 1
+		});
 		expect(dueCount).toBe(4);
 	});
 
@@ -80,7 +90,8 @@ describe('groupQueue', () => {
 			['thisWeek', ['d', 'e', 'f', 'g']],
 			['later', []],
 			['snoozed', ['h', 'j']],
-			['done', ['l', 'k', 'm']]
+			['done', ['k', 'm']],
+			['skipped', ['l']]
 		]);
 	});
 
@@ -257,5 +268,36 @@ describe('weekProgress', () => {
 		expect(weekProgress(events, wednesday, 'America/Los_Angeles')).toBe(3);
 		expect(weekProgress(events.slice(0, 1), wednesday, TAIPEI)).toBe(0);
 		expect(weekProgress([], wednesday, TAIPEI)).toBe(0);
+	});
+});
+
+describe('reconnectEvents', () => {
+	it('counts every follow-up marked done, whatever its kind, and "I reached out"', () => {
+		const events = reconnectEvents(
+			[
+				{ connectionId: 'post', status: 'done', doneAt: '2026-05-12T01:00:00Z' },
+				{ connectionId: 'skip', status: 'skipped', doneAt: '2026-05-12T02:00:00Z' },
+				{ connectionId: 'open', status: 'pending' }
+			],
+			[
+				{ id: 'reached', lastContactedAt: '2026-05-13T01:00:00Z' },
+				{ id: 'never' },
+				{ id: 'gone', lastContactedAt: '2026-05-13T01:00:00Z', deletedAt: '2026-05-13T02:00:00Z' }
+			]
+		);
+		expect(events).toEqual([
+			{ connectionId: 'post', at: '2026-05-12T01:00:00Z' },
+			{ connectionId: 'reached', at: '2026-05-13T01:00:00Z' }
+		]);
+		expect(weekProgress(events, wednesday, TAIPEI)).toBe(2);
+	});
+
+	it('never counts a skipped follow-up as a contact', () => {
+		expect(
+			reconnectEvents(
+				[{ connectionId: 's', status: 'skipped', doneAt: '2026-05-12T02:00:00Z' }],
+				[]
+			)
+		).toEqual([]);
 	});
 });

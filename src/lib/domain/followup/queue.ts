@@ -28,7 +28,8 @@ export const queueSectionKeys = [
 	'thisWeek',
 	'later',
 	'snoozed',
-	'done'
+	'done',
+	'skipped'
 ] as const;
 export type QueueSectionKey = (typeof queueSectionKeys)[number];
 
@@ -38,7 +39,7 @@ export interface QueueSection<T> {
 }
 
 export interface GroupedQueue<T> {
-	/** All six sections, always in the order of `queueSectionKeys`, empty ones included. */
+	/** All seven sections, always in the order of `queueSectionKeys`, empty ones included. */
 	sections: QueueSection<T>[];
 	counts: Record<QueueSectionKey, number>;
 	/** Open follow-ups whose time has come: the number for the app badge. */
@@ -75,10 +76,10 @@ function compareText(a: string, b: string): number {
 
 /**
  * Sorts follow-ups into the queue's sections as seen from `now` in `timeZone`: Overdue (due before
- * today began), Today, This week (until Sunday ends), Later, Snoozed (still asleep) and Done (done
- * or skipped). A snooze that has run out puts the item back among the open ones at its wake time.
- * Open sections run soonest first, so Overdue starts with the oldest; Done starts with the most
- * recently closed. Ties go by id so the order never flickers.
+ * today began), Today, This week (until Sunday ends), Later, Snoozed (still asleep), Done and
+ * Skipped: skipping is a choice that counts as no contact, so it is never listed as done. A snooze that has run out puts the item back among the open ones at its wake time.
+ * Open sections run soonest first, so Overdue starts with the oldest; Done and Skipped start
+ * with the most recently closed. Ties go by id so the order never flickers.
  */
 export function groupQueue<T extends QueueFollowUp>(
 	items: readonly T[],
@@ -98,14 +99,15 @@ export function groupQueue<T extends QueueFollowUp>(
 		thisWeek: [],
 		later: [],
 		snoozed: [],
-		done: []
+		done: [],
+		skipped: []
 	};
 	let dueCount = 0;
 	for (const item of items) {
 		let key: QueueSectionKey;
 		let at: number;
 		if (item.status === 'done' || item.status === 'skipped') {
-			key = 'done';
+			key = item.status;
 			at = -instant(closedAt(item), item.id, 'doneAt');
 		} else {
 			at = instant(wakeAt(item), item.id, 'dueAt');
@@ -269,10 +271,33 @@ export function pickWeeklyReconnects<T extends ReconnectCandidate>(
 		.map(({ connection }) => connection);
 }
 
-/** One reconnect: a follow-up done with someone, at `at`. Which ones count is the caller's call. */
+/** One reconnect: a contact with someone, at `at`. */
 export interface ReconnectEvent {
 	connectionId: string;
 	at: string;
+}
+
+/**
+ * What the weekly goal counts: every follow-up marked done (post-event or keep-in-touch alike) and
+ * every recorded contact ("I reached out" on the person page sets `lastContactedAt`). A skipped
+ * follow-up is not a contact and never counts.
+ */
+export function reconnectEvents(
+	followUps: readonly (Pick<QueueFollowUp, 'status' | 'doneAt'> & { connectionId: string })[],
+	connections: readonly { id: string; lastContactedAt?: string | null; deletedAt?: string | null }[]
+): ReconnectEvent[] {
+	const events: ReconnectEvent[] = [];
+	for (const followUp of followUps) {
+		if (followUp.status === 'done' && followUp.doneAt) {
+			events.push({ connectionId: followUp.connectionId, at: followUp.doneAt });
+		}
+	}
+	for (const connection of connections) {
+		if (connection.lastContactedAt && !connection.deletedAt) {
+			events.push({ connectionId: connection.id, at: connection.lastContactedAt });
+		}
+	}
+	return events;
 }
 
 /** How many different people were reconnected with during this local week (Monday–Sunday). */
