@@ -80,8 +80,11 @@ function channelLines(channel: Channel, group: string): string[] {
 	return label ? [line, `${group}X-ABLabel:${escapeText(label)}`] : [line];
 }
 
-/** A vCard 3.0 (CRLF, folded, UTF-8 text) of the card, for "Save to contacts". */
-export function toVCard(card: Card): string {
+/**
+ * A vCard 3.0 (CRLF, folded, UTF-8 text) of the card, for "Save to contacts". `note` becomes a
+ * NOTE only when the caller passes it: a private note leaves the device only when asked.
+ */
+export function toVCard(card: Card, options: { note?: string } = {}): string {
 	const clean = normalizeCard(card);
 	const [family, given] = splitName(clean.name);
 	const lines = [
@@ -97,6 +100,8 @@ export function toVCard(card: Card): string {
 	for (const channel of clean.channels) {
 		lines.push(...channelLines(channel, channel.label ? `item${++groups}.` : ''));
 	}
+	const note = options.note?.trim();
+	if (note) lines.push(`NOTE:${escapeText(note)}`);
 	lines.push('END:VCARD');
 	return lines.map(foldLine).join(CRLF) + CRLF;
 }
