@@ -80,11 +80,16 @@ function channelLines(channel: Channel, group: string): string[] {
 	return label ? [line, `${group}X-ABLabel:${escapeText(label)}`] : [line];
 }
 
+/** A vCard 3.0 (CRLF, folded, UTF-8 text) of the card, for "Save to contacts". */
+export function toVCard(card: Card): string {
+	return toVCardWithNote(card, undefined);
+}
+
 /**
- * A vCard 3.0 (CRLF, folded, UTF-8 text) of the card, for "Save to contacts". `note` becomes a
- * NOTE only when the caller passes it: a private note leaves the device only when asked.
+ * The same vCard with a NOTE, for a person whose private note the owner chose to include: the
+ * note is only ever written when a caller passes it.
  */
-export function toVCard(card: Card, options: { note?: string } = {}): string {
+export function toVCardWithNote(card: Card, note: string | undefined): string {
 	const clean = normalizeCard(card);
 	const [family, given] = splitName(clean.name);
 	const lines = [
@@ -100,8 +105,8 @@ export function toVCard(card: Card, options: { note?: string } = {}): string {
 	for (const channel of clean.channels) {
 		lines.push(...channelLines(channel, channel.label ? `item${++groups}.` : ''));
 	}
-	const note = options.note?.trim();
-	if (note) lines.push(`NOTE:${escapeText(note)}`);
+	const text = note?.trim();
+	if (text) lines.push(`NOTE:${escapeText(text)}`);
 	lines.push('END:VCARD');
 	return lines.map(foldLine).join(CRLF) + CRLF;
 }

@@ -1,4 +1,4 @@
-import { toVCard } from '../card/vcard';
+import { toVCardWithNote } from '../card/vcard';
 import type { Connection } from '../records';
 
 /**
@@ -10,5 +10,5 @@ export function peopleVcf(connections: Connection[], includeNotes: boolean): str
 }
 
 export function personVcf(connection: Connection, includeNote: boolean): string {
-	return toVCard(connection.card, includeNote && connection.note ? { note: connection.note } : {});
+	return toVCardWithNote(connection.card, includeNote ? connection.note : undefined);
 }
