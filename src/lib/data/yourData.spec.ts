@@ -18,7 +18,7 @@ import { outboxRepository } from './outbox';
 import { profileRepository } from './profile';
 import { promptDeckRepository } from './promptDeck';
 import { settingsRepository } from './settings';
-import { readBackupContent, restoreBackup } from './yourData';
+import { checkBackup, readBackupContent, restoreBackup } from './yourData';
 
 let n = 0;
 const databases: RapportDatabase[] = [];
@@ -45,8 +45,8 @@ function opened(text: string): OpenedBackup {
 	return result.backup;
 }
 
-const restore = (target: RapportDatabase, text: string) =>
-	restoreBackup(target, opened(text), { write: true });
+const restore = async (target: RapportDatabase, text: string) =>
+	restoreBackup(target, await checkBackup(opened(text)), { write: true });
 
 /** Everything on the device, raw, to show that a second restore changes nothing at all. */
 async function snapshot(target: RapportDatabase) {
@@ -121,7 +121,9 @@ describe('backup → restore', () => {
 			...(await readBackupContent(db)),
 			connections: [here, aConnection({ card: { name: '王小明', channels: [] } })]
 		};
-		const report = await restoreBackup(db, opened(fileOf(content)), { write: false });
+		const report = await restoreBackup(db, await checkBackup(opened(fileOf(content))), {
+			write: false
+		});
 		expect(report.found.connections).toBe(2);
 		expect(report.tally.connections).toEqual({ added: 1, updated: 0, kept: 1 });
 		expect((await connectionRepository(db).list()).items).toHaveLength(1);
@@ -254,7 +256,7 @@ describe('bad input', () => {
 			{ collection: 'events', index: -1 },
 			{ collection: 'connections', index: 1, label: '壞掉的' },
 			{ collection: 'connections', index: 2 },
-			{ collection: 'followUps', index: 0, label: expect.any(String) }
+			{ collection: 'followUps', index: -1, label: expect.any(String), orphan: true }
 		]);
 		expect((await connectionRepository(db).list()).items.map((c) => c.card.name)).toEqual(['好的']);
 		expect((await eventRepository(db).list()).items).toEqual([]);

@@ -18,6 +18,8 @@ import {
 	RestoreMerger,
 	type BackupContent,
 	type Collection,
+	type CollectionRecord,
+	type Decision,
 	type DamagedRecord,
 	type DeviceState,
 	type OpenedBackup,
@@ -132,6 +134,51 @@ async function readDeviceState(db: RapportDatabase): Promise<DeviceState> {
 	};
 }
 
+/** A backup's records, each checked against its schema; the damaged ones named. */
+export interface CheckedBackup {
+	singles: ReturnType<typeof checkSingles>;
+	records: { [C in Collection]: CollectionRecord[C][] };
+	damaged: DamagedRecord[];
+}
+
+/** How long one slice of checking may hold the main thread before it yields. */
+const SLICE_MS = 12;
+
+/**
+ * Checks every record of an opened backup, in slices of about SLICE_MS so the screen keeps
+ * responding whatever the device's speed. Done once: the preview and the restore both use it.
+ */
+export async function checkBackup(
+	backup: OpenedBackup,
+	onProgress?: Progress
+): Promise<CheckedBackup> {
+	const singles = checkSingles(backup);
+	const damaged = [...singles.damaged];
+	const records: CheckedBackup['records'] = { events: [], connections: [], followUps: [] };
+	const total = collections.reduce((sum, collection) => sum + backup.raw[collection].length, 0);
+	let done = 0;
+	onProgress?.(done, total);
+	for (const collection of collections) {
+		const raws = backup.raw[collection];
+		let start = 0;
+		while (start < raws.length) {
+			const sliceStarted = Date.now();
+			let end = start;
+			do {
+				end = Math.min(raws.length, end + 25);
+				const checked = checkRecords(collection, raws.slice(start, end), start);
+				(records[collection] as unknown[]).push(...checked.valid);
+				damaged.push(...checked.damaged);
+				done += end - start;
+				start = end;
+			} while (start < raws.length && Date.now() - sliceStarted < SLICE_MS);
+			onProgress?.(done, total);
+			await yieldToMain();
+		}
+	}
+	return { singles, records, damaged };
+}
+
 export interface RestoreReport {
 	/** Records in the file that could be read, per collection. */
 	found: Record<Collection, number> & { profile: number };
@@ -146,19 +193,23 @@ export interface RestoreOptions {
 }
 
 /**
- * Merges an opened backup into the device (see RestoreMerger for the rules). The same pass with
+ * Merges a checked backup into the device (see RestoreMerger for the rules). The same pass with
  * `write: false` is the preview, so what it announces is exactly what a restore would do.
  */
 export async function restoreBackup(
 	db: RapportDatabase,
-	backup: OpenedBackup,
+	{ singles, records, damaged: damagedInFile }: CheckedBackup,
 	{ write, onProgress }: RestoreOptions
 ): Promise<RestoreReport> {
 	const merger = new RestoreMerger(await readDeviceState(db));
-	const singles = checkSingles(backup);
-	const damaged = [...singles.damaged];
-	const found = { profile: singles.profile ? 1 : 0, events: 0, connections: 0, followUps: 0 };
-	const total = collections.reduce((sum, collection) => sum + backup.raw[collection].length, 0);
+	const damaged = [...damagedInFile];
+	const found = {
+		profile: singles.profile ? 1 : 0,
+		events: records.events.length,
+		connections: records.connections.length,
+		followUps: 0
+	};
+	const total = collections.reduce((sum, collection) => sum + records[collection].length, 0);
 	let done = 0;
 	onProgress?.(done, total);
 
@@ -166,30 +217,32 @@ export async function restoreBackup(
 		const decision = merger.profile(singles.profile);
 		if (write && decision.write) await profileRepository(db).save(decision.write);
 	}
-	const fileConnections = new Set<string>();
+	const fileConnections = new Set(records.connections.map((connection) => connection.id));
+	const decide = {
+		events: (record: EventRecord) => merger.event(record),
+		connections: (record: Connection) => merger.connection(record),
+		followUps: (record: FollowUp) => {
+			const decision = merger.followUp(record, (id) => fileConnections.has(id));
+			if (decision === null)
+				damaged.push({ collection: 'followUps', index: -1, label: record.id, orphan: true });
+			else found.followUps++;
+			return decision;
+		}
+	} as { [C in Collection]: (record: CollectionRecord[C]) => Decision<CollectionRecord[C]> | null };
 	for (const collection of collections) {
-		const raws = backup.raw[collection];
-		for (let start = 0; start < raws.length; start += CHUNK) {
+		const list: CollectionRecord[Collection][] = records[collection];
+		for (let start = 0; start < list.length; start += CHUNK) {
 			const writes: QueuedWrite[] = [];
-			const checked = checkRecords(collection, raws.slice(start, start + CHUNK), start);
-			damaged.push(...checked.damaged);
-			found[collection] += checked.valid.length;
-			for (const [i, record] of checked.valid.entries()) {
-				const decision =
-					collection === 'events'
-						? merger.event(record as EventRecord)
-						: collection === 'connections'
-							? (fileConnections.add(record.id), merger.connection(record as Connection))
-							: merger.followUp(record as FollowUp, (id) => fileConnections.has(id));
-				if (decision === null) {
-					damaged.push({ collection, index: start + i, label: record.id });
-					found[collection]--;
-				} else if (decision.write) {
+			for (const record of list.slice(start, start + CHUNK)) {
+				const decision = (
+					decide[collection] as (r: typeof record) => Decision<typeof record> | null
+				)(record);
+				if (decision?.write) {
 					writes.push({ store: collection, record: decision.write, recordId: decision.write.id });
 				}
 			}
 			if (write && writes.length > 0) await putAllAndQueue(db, writes);
-			done += Math.min(CHUNK, raws.length - start);
+			done += Math.min(CHUNK, list.length - start);
 			onProgress?.(done, total);
 			await yieldToMain();
 		}

@@ -1,10 +1,10 @@
-import { restoreBackup, type RestoreReport } from '$lib/data/yourData';
 import {
-	openBackup,
-	type BackupFailure,
-	type DamagedRecord,
-	type OpenedBackup
-} from '$lib/domain/yourData';
+	checkBackup,
+	restoreBackup,
+	type CheckedBackup,
+	type RestoreReport
+} from '$lib/data/yourData';
+import { openBackup, type BackupFailure, type DamagedRecord } from '$lib/domain/yourData';
 import { app } from './app.svelte';
 
 // Settings → Your data, bringing it back: a backup file checked and previewed, then merged into
@@ -24,7 +24,7 @@ export class RestoreFlow {
 	report = $state<RestoreReport | null>(null);
 	damaged = $derived<DamagedRecord[]>(this.report?.damaged ?? []);
 
-	#backup: OpenedBackup | null = null;
+	#backup: CheckedBackup | null = null;
 
 	async choose(file: File): Promise<void> {
 		this.#reset();
@@ -41,7 +41,10 @@ export class RestoreFlow {
 			this.problem = opened.reason;
 			return;
 		}
-		this.#backup = opened.backup;
+		this.phase = 'checking';
+		this.#backup = await checkBackup(opened.backup, (done, total) => {
+			this.progress = { done, total };
+		});
 		await this.#run(false);
 	}
 

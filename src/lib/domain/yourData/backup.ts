@@ -156,6 +156,8 @@ export interface DamagedRecord {
 	index: number;
 	/** The record's name or id where the file still has one. */
 	label?: string;
+	/** Sound in itself, but a follow-up of someone neither in the file nor on the device. */
+	orphan?: true;
 }
 
 function labelOf(raw: unknown): string | undefined {
