@@ -38,7 +38,7 @@ import { settingsRepository } from './settings';
 // nor leave a half-written record (a chunk lands whole or not at all). Restored records go
 // through the outbox writer like any save, so sync sends them when it is on.
 
-export const CHUNK = 250;
+export const CHUNK = 200;
 
 /** Lets the browser paint and handle input before the next chunk. */
 export function yieldToMain(): Promise<void> {

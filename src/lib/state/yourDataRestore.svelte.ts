@@ -1,10 +1,6 @@
-import {
-	checkBackup,
-	restoreBackup,
-	type CheckedBackup,
-	type RestoreReport
-} from '$lib/data/yourData';
-import { openBackup, type BackupFailure, type DamagedRecord } from '$lib/domain/yourData';
+import { restoreBackup, type CheckedBackup, type RestoreReport } from '$lib/data/yourData';
+import { readBackupFile } from '$lib/data/yourDataReader';
+import type { BackupFailure, DamagedRecord } from '$lib/domain/yourData';
 import { app } from './app.svelte';
 
 // Settings → Your data, bringing it back: a backup file checked and previewed, then merged into
@@ -29,22 +25,16 @@ export class RestoreFlow {
 	async choose(file: File): Promise<void> {
 		this.#reset();
 		this.fileName = file.name;
-		let text: string;
-		try {
-			text = await file.text();
-		} catch {
-			this.problem = 'unreadable_file';
-			return;
-		}
-		const opened = openBackup(text);
-		if (!opened.ok) {
-			this.problem = opened.reason;
-			return;
-		}
 		this.phase = 'checking';
-		this.#backup = await checkBackup(opened.backup, (done, total) => {
+		const read = await readBackupFile(file, (done, total) => {
 			this.progress = { done, total };
 		});
+		if (!read.ok) {
+			this.phase = 'idle';
+			this.problem = read.reason;
+			return;
+		}
+		this.#backup = read.checked;
 		await this.#run(false);
 	}
 
