@@ -73,7 +73,7 @@ describe('backup → restore', () => {
 			}),
 			{ numRuns: 40 }
 		);
-	});
+	}, 60_000);
 
 	it('is idempotent: a second restore of the same file writes nothing', async () => {
 		await fc.assert(
@@ -93,7 +93,7 @@ describe('backup → restore', () => {
 			}),
 			{ numRuns: 25 }
 		);
-	});
+	}, 60_000);
 
 	it('queues every restored record for sync, like any save', async () => {
 		const person = aConnection();
