@@ -13,10 +13,13 @@ import {
 } from '$lib/domain/profile';
 import type { Profile } from '$lib/domain/records';
 import { app } from './app.svelte';
+import { downloadFile, fileNameFor } from './files';
 import { keepConnection, type KeepResult } from './keepConnection';
 
 // My card, my QR and the public card page. Not imported by the shell: the card codec is too big
 // for the first load.
+
+export { fileNameFor };
 
 const DRAFT_KEY = 'card';
 const AUTOSAVE_MS = 400;
@@ -243,27 +246,6 @@ export async function shareLink(url: string, title: string): Promise<ShareOutcom
 	}
 }
 
-/** A file name from a person's name: no path or reserved characters, never empty. */
-export function fileNameFor(name: string, extension: string, fallback = 'card'): string {
-	const safe = name
-		// eslint-disable-next-line no-control-regex -- control characters are not allowed in names
-		.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, ' ')
-		.trim()
-		.slice(0, 80);
-	return `${safe || fallback}.${extension}`;
-}
-
-function download(blob: Blob, fileName: string): void {
-	const href = URL.createObjectURL(blob);
-	const link = document.createElement('a');
-	link.href = href;
-	link.download = fileName;
-	document.body.append(link);
-	link.click();
-	link.remove();
-	setTimeout(() => URL.revokeObjectURL(href), 10_000);
-}
-
 /** A PNG of the QR, black on white with the quiet zone, the name underneath. */
 export async function saveQrImage(qr: QrMatrix, caption: string, fileName: string): Promise<void> {
 	const scale = 12;
@@ -292,7 +274,7 @@ export async function saveQrImage(qr: QrMatrix, caption: string, fileName: strin
 	const blob = await new Promise<Blob>((resolve, reject) =>
 		canvas.toBlob((png) => (png ? resolve(png) : reject(new Error('toBlob'))), 'image/png')
 	);
-	download(blob, fileName);
+	downloadFile(blob, fileName);
 }
 
 /** The card in a `/c` link's fragment; never throws. */
@@ -303,7 +285,7 @@ export function readCardLink(hash: string) {
 /** "Save to contacts": a vCard 3.0 file the phone's contacts app opens. */
 export function downloadVCard(card: Card): void {
 	const blob = new Blob([toVCard(card)], { type: 'text/vcard;charset=utf-8' });
-	download(blob, fileNameFor(card.name, 'vcf', 'contact'));
+	downloadFile(blob, fileNameFor(card.name, 'vcf', 'contact'));
 }
 
 export type KeepOutcome = { ok: true; result: KeepResult } | { ok: false; failure: StorageFailure };

@@ -82,6 +82,14 @@ function channelLines(channel: Channel, group: string): string[] {
 
 /** A vCard 3.0 (CRLF, folded, UTF-8 text) of the card, for "Save to contacts". */
 export function toVCard(card: Card): string {
+	return toVCardWithNote(card, undefined);
+}
+
+/**
+ * The same vCard with a NOTE, for a person whose private note the owner chose to include: the
+ * note is only ever written when a caller passes it.
+ */
+export function toVCardWithNote(card: Card, note: string | undefined): string {
 	const clean = normalizeCard(card);
 	const [family, given] = splitName(clean.name);
 	const lines = [
@@ -97,6 +105,8 @@ export function toVCard(card: Card): string {
 	for (const channel of clean.channels) {
 		lines.push(...channelLines(channel, channel.label ? `item${++groups}.` : ''));
 	}
+	const text = note?.trim();
+	if (text) lines.push(`NOTE:${escapeText(text)}`);
 	lines.push('END:VCARD');
 	return lines.map(foldLine).join(CRLF) + CRLF;
 }
