@@ -92,9 +92,20 @@ export function normalizeChannel(channel: Channel): Channel | null {
 	}
 }
 
+/** The same channel given twice (a vCard with a LINE ID in both URL and IMPP) is kept once. */
+function withoutRepeats(channels: Channel[]): Channel[] {
+	const seen = new Set<string>();
+	return channels.filter(({ kind, value }) => {
+		const key = `${kind}:${value}`;
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}
+
 /**
- * Cleans every field and canonicalises every channel, dropping the channels that are not usable
- * and anything beyond the caps. Idempotent: a card is valid exactly when this leaves it as it is
+ * Cleans every field and canonicalises every channel, dropping the channels that are not usable,
+ * repeats and anything beyond the caps. Idempotent: a card is valid exactly when this leaves it as it is
  * (and it has a name or a channel).
  */
 export function normalizeCard(card: Card): Card {
@@ -102,10 +113,9 @@ export function normalizeCard(card: Card): Card {
 		const value = cleanText(card[field] ?? '', CARD_TEXT_MAX[field]);
 		return value ? { [field]: value } : {};
 	};
-	const channels = card.channels
-		.map(normalizeChannel)
-		.filter((channel): channel is Channel => channel !== null)
-		.slice(0, CHANNELS_MAX);
+	const channels = withoutRepeats(
+		card.channels.map(normalizeChannel).filter((channel): channel is Channel => channel !== null)
+	).slice(0, CHANNELS_MAX);
 	return {
 		name: cleanText(card.name, CARD_TEXT_MAX.name),
 		...optional('altName'),
