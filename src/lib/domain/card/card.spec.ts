@@ -92,6 +92,21 @@ describe('normalizeChannel', () => {
 		],
 		[{ kind: 'instagram', value: 'https://x.com/amy' }, null],
 		[
+			{ kind: 'instagram', value: '@amy.chen' },
+			{ kind: 'instagram', value: 'https://www.instagram.com/amy.chen' }
+		],
+		[
+			{ kind: 'instagram', value: ' amy_designs ' },
+			{ kind: 'instagram', value: 'https://www.instagram.com/amy_designs' }
+		],
+		[{ kind: 'instagram', value: '@explore' }, null],
+		[{ kind: 'instagram', value: 'amy chen' }, null],
+		[
+			{ kind: 'x', value: '@amychen' },
+			{ kind: 'x', value: 'https://x.com/amychen' }
+		],
+		[{ kind: 'x', value: '@amy.chen' }, null],
+		[
 			{ kind: 'website', value: 'https://www.instagram.com/amy/' },
 			{ kind: 'instagram', value: 'https://www.instagram.com/amy' }
 		],
