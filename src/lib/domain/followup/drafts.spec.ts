@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildDraft, draftLinks, nameFor, type DraftTemplates } from './drafts';
+import { buildDraft, draftLinks, greetingName, nameFor, type DraftTemplates } from './drafts';
 
 const templates: DraftTemplates = {
 	greeting: ({ name }) => `${name}，你好！`,
@@ -38,6 +38,16 @@ describe('nameFor', () => {
 	});
 });
 
+describe('greetingName', () => {
+	it('greets in English by the given name, in Chinese by the whole name', () => {
+		const amy = { name: '陳怡君', altName: 'Amy Chen' };
+		expect(greetingName(amy, 'en')).toBe('Amy');
+		expect(greetingName(amy, 'zh-TW')).toBe('陳怡君');
+		expect(greetingName({ name: '陳怡君' }, 'en')).toBe('陳怡君');
+		expect(greetingName({ name: 'Amy' }, 'en')).toBe('Amy');
+	});
+});
+
 describe('buildDraft', () => {
 	it('cites the event and the talk phrase, and signs with my name', () => {
 		expect(buildDraft('thanks', input, templates)).toEqual({
@@ -50,7 +60,7 @@ describe('buildDraft', () => {
 
 	it('writes an English draft to the English name, signed with mine', () => {
 		const { text } = buildDraft('thanks', { ...input, language: 'en' }, templates);
-		expect(text.startsWith('Jimmy Lin，')).toBe(true);
+		expect(text.startsWith('Jimmy，')).toBe(true);
 		expect(text.endsWith('Amy Chen')).toBe(true);
 	});
 

@@ -65,6 +65,16 @@ export function nameFor(person: DraftName, language: DraftLanguage): string {
 	return names.find(fits) ?? names[0] ?? '';
 }
 
+/**
+ * How the draft greets them: an English draft by the given name ("Hi Amy," for Amy Chen, as
+ * Latin names put it first), a Chinese one by the whole Chinese name (陳怡君，你好！).
+ */
+export function greetingName(person: DraftName, language: DraftLanguage): string {
+	const name = nameFor(person, language);
+	if (language !== 'en' || HAN.test(name)) return name;
+	return name.split(' ')[0] ?? name;
+}
+
 /** A talk phrase is a few words cited mid-sentence: one line, no closing full stop. */
 function tidyPhrase(phrase: string): string {
 	return phrase
@@ -76,7 +86,7 @@ function tidyPhrase(phrase: string): string {
 export function buildDraft(kind: DraftKind, input: DraftInput, templates: DraftTemplates): Draft {
 	const event = input.eventName?.trim();
 	const phrase = tidyPhrase(input.talkPhrase ?? '');
-	const name = nameFor(input.recipient, input.language);
+	const name = greetingName(input.recipient, input.language);
 	const me = input.me ? nameFor(input.me, input.language) : '';
 	const opening = [
 		name ? templates.greeting({ name }) : templates.greetingNoName(),
