@@ -34,10 +34,10 @@ describe.each<TestLocale>(['zh-TW', 'en'])('keeping people (%s)', (locale) => {
 
 	beforeAll(async () => {
 		session = await launchBrowser({ locale });
-		await session.context.addInitScript(
-			([key, value]) => localStorage.setItem(key, value),
-			[LANGUAGE_KEY, locale]
-		);
+		await session.context.addInitScript(({ key, value }) => localStorage.setItem(key, value), {
+			key: LANGUAGE_KEY,
+			value: locale
+		});
 		await openHydrated(session.page, `${server.url}/`);
 		await seed(session.page, { events: [event], settings: { currentEventId: event.id } });
 	});
