@@ -148,12 +148,14 @@ describe('the queue', () => {
 		expect(await sectionButton(page, 'overdue', 1).count()).toBe(1);
 	});
 
-	test('the draft cites the event and the note, and opens LINE and email with it', async () => {
+	test('the draft cites the event and the talk phrase, never the private note, in every link', async () => {
 		const { page } = session;
 		const eventId = seedId();
+		const note = '講話有點囉嗦，但人很好';
 		const lin = person('林志明', {
 			eventId,
-			note: '設計系統',
+			note,
+			talkPhrase: '你在做的設計系統',
 			card: {
 				name: '林志明',
 				channels: [
@@ -183,7 +185,12 @@ describe('the queue', () => {
 		const text = card.getByLabel(t(ZH, 'queue_draft_text_label'));
 		const draft = await text.inputValue();
 		expect(draft).toContain(t(ZH, 'queue_draft_met_event', { event: '台北前端小聚' }));
-		expect(draft).toContain('設計系統');
+		expect(draft).toContain(t(ZH, 'queue_draft_talk', { phrase: '你在做的設計系統' }));
+		expect(draft.startsWith(t(ZH, 'queue_draft_greeting', { name: '林志明' }))).toBe(true);
+		expect(draft).not.toContain(note);
+		for (const link of await card.locator('a[href]').all()) {
+			expect(decodeURIComponent((await link.getAttribute('href')) ?? '')).not.toContain(note);
+		}
 
 		const line = card.getByRole('link', { name: t(ZH, 'queue_channel_line') });
 		expect(await line.getAttribute('href')).toBe(

@@ -1,5 +1,5 @@
 // The promise of the app in one flow: a prompt gets a conversation going, the person's QR is
-// scanned, the prompt becomes the note, and a follow-up is waiting in the queue.
+// scanned, the prompt becomes the talk phrase, and a follow-up is waiting in the queue.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { encodeCardUrl, type Card } from '$lib/domain/card';
 import { openHydrated, startAppServer, t, type AppServer } from '../support/browser';
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 describe('from a prompt to a follow-up', () => {
-	test('the prompt that worked becomes the note, and the follow-up is in the queue', async () => {
+	test('the prompt that worked becomes the talk phrase, and the follow-up is in the queue', async () => {
 		const { page } = session;
 		await openHydrated(page, `${server.url}/prompts`);
 		const prompt = page.getByTestId('prompt-text');
@@ -50,8 +50,10 @@ describe('from a prompt to a follow-up', () => {
 		await openHydrated(page, `${server.url}/scan`);
 		await page.getByRole('button', { name: t(locale, 'scan_start_camera') }).click();
 		await page.getByTestId('scan-preview').waitFor();
-		const note = page.getByLabel(t(locale, 'scan_note_label'));
-		await expect.poll(() => note.inputValue()).toBe(promptText);
+		// It starts the talk phrase the draft will cite; the private note stays empty.
+		const phrase = page.getByLabel(t(locale, 'scan_talk_label'));
+		await expect.poll(() => phrase.inputValue()).toBe(promptText);
+		expect(await page.getByLabel(t(locale, 'scan_note_label')).inputValue()).toBe('');
 		await page.getByRole('button', { name: t(locale, 'scan_save'), exact: true }).click();
 		await page.getByText(t(locale, 'scan_saved', { name: card.name })).waitFor();
 

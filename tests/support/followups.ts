@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 
 export interface SeedCard {
 	name: string;
+	altName?: string;
 	company?: string;
 	channels: { kind: string; value: string }[];
 }
@@ -14,6 +15,7 @@ export interface SeedConnection {
 	eventId?: string;
 	metAt: string;
 	note?: string;
+	talkPhrase?: string;
 	promptText?: string;
 	tags: string[];
 	tier: 'close' | 'regular' | 'light' | 'none';

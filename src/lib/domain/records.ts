@@ -8,6 +8,9 @@ const isoInstant = z.iso.datetime({ offset: true });
 const text = (max: number) => z.string().check(z.trim(), z.maxLength(max));
 const required = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
+/** A talk phrase is cited in a one-line sentence of a short message. */
+export const TALK_PHRASE_MAX = 200;
+
 export const PROFILE_FIELD_MAX = { name: 100, altName: 100, title: 100, company: 120 } as const;
 
 // The shape of a card as stored. Whether each value is right for its kind (an email has an @,
@@ -74,8 +77,10 @@ export const connectionSchema = z.object({
 	/** The event that was current when they met, if any. */
 	eventId: z.optional(z.uuid()),
 	metAt: isoInstant,
-	/** "What did we talk about?" */
+	/** Private: written about the person, never put in a draft, a link or a shared card. */
 	note: z.optional(text(2000)),
+	/** Written to be shared: the few words a follow-up draft cites ("你在做的長照 App"). */
+	talkPhrase: z.optional(text(TALK_PHRASE_MAX)),
 	/** The prompt that got the conversation going, as it read then. */
 	promptText: z.optional(text(300)),
 	tags: z._default(z.array(text(50)), []),

@@ -69,26 +69,42 @@ describe('keepConnection', () => {
 		expect((await connectionRepository(db).list()).items).toHaveLength(1);
 	});
 
-	it('updates the same person met again at the same event, scheduling nothing new', async () => {
+	it('updates the same person met again, scheduling nothing new', async () => {
 		const result = await keepConnection({
 			card: { name: 'Chih-Ming Lin', channels: [{ kind: 'line', value: 'chihming' }] },
 			source: 'scan',
 			tags: ['設計'],
+			note: '想找設計師',
+			talkPhrase: '你在做的長照 App',
 			now: new Date('2026-11-26T12:40:00Z')
 		});
 		const db = await app.database();
 		expect(result.updated).toBe(true);
 		expect((await connectionRepository(db).list()).items).toHaveLength(1);
-		expect(result.connection.note).toBe('聊到設計系統');
+		expect(result.connection.note).toBe('聊到設計系統\n\n想找設計師');
+		expect(result.connection.talkPhrase).toBe('你在做的長照 App');
 		expect(result.connection.tags).toEqual(['設計']);
 		expect((await followUpRepository(db).list()).items).toHaveLength(1);
+	});
+
+	it('keeps a look-alike as someone else when the person says so', async () => {
+		const db = await app.database();
+		const result = await keepConnection({
+			card: chihMing,
+			source: 'scan',
+			sameAs: null,
+			now: new Date('2026-11-26T12:45:00Z')
+		});
+		expect(result.updated).toBe(false);
+		expect((await connectionRepository(db).list()).items).toHaveLength(2);
+		await connectionRepository(db).softDelete(result.connection.id, at('2026-11-26T12:46:00Z'));
 	});
 
 	it('queues every write for sync', async () => {
 		const db = await app.database();
 		const queued = await outboxRepository(db).peek(50);
-		expect(queued.filter((entry) => entry.aggregate === 'connections')).toHaveLength(2);
-		expect(queued.filter((entry) => entry.aggregate === 'followUps')).toHaveLength(1);
+		expect(queued.filter((entry) => entry.aggregate === 'connections')).toHaveLength(4);
+		expect(queued.filter((entry) => entry.aggregate === 'followUps')).toHaveLength(2);
 	});
 
 	it('falls back to the device time zone when the saved one is unusable', async () => {

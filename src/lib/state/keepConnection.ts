@@ -4,7 +4,8 @@ import { isEventOver } from '$lib/domain/eventPhase';
 import { promptStateRepository } from '$lib/data/promptState';
 import { settingsRepository } from '$lib/data/settings';
 import { followUpDueAt } from '$lib/domain/followup';
-import { isSamePerson, mergeCards } from '$lib/domain/people';
+import { joinNotes, mergeCards } from '$lib/domain/people';
+import { findSamePerson } from '$lib/domain/samePerson';
 import type { Connection, StoredCard } from '$lib/domain/records';
 import { app } from './app.svelte';
 
@@ -14,15 +15,28 @@ export interface KeepInput {
 	card: StoredCard;
 	source: Connection['source'];
 	note?: string;
+	/** The words a follow-up draft may cite; never the note. */
+	talkPhrase?: string;
 	tags?: string[];
-	/** The "this one worked" prompt the person kept as the note, cleared once it is used. */
+	/** The "this one worked" prompt the talk phrase started from, cleared once it is used. */
 	promptText?: string;
+	/**
+	 * Who this card is: the id of someone already kept to update, `null` to keep them as someone
+	 * new even if they look alike, or absent to let the same-person rule decide.
+	 */
+	sameAs?: string | null;
 	now?: Date;
+}
+
+/** Someone already kept whom a card belongs to, with where they were first met. */
+export interface KeptMatch {
+	connection: Connection;
+	eventName?: string;
 }
 
 export interface KeepResult {
 	connection: Connection;
-	/** Seen again at the same event: the first connection was updated, nothing new scheduled. */
+	/** Someone already kept: their connection was updated, nothing new scheduled. */
 	updated: boolean;
 	/** The saved time zone was not usable; the follow-up was scheduled in the device's zone. */
 	usedDeviceTimeZone: boolean;
@@ -30,10 +44,19 @@ export interface KeepResult {
 
 const deviceTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
+/** The person already kept whom `card` belongs to (see domain/samePerson), if any. */
+export async function findKept(card: StoredCard): Promise<KeptMatch | null> {
+	const db = await app.database();
+	const connection = findSamePerson(card, (await connectionRepository(db).list()).items);
+	if (!connection) return null;
+	const event = connection.eventId ? await eventRepository(db).get(connection.eventId) : null;
+	return event ? { connection, eventName: event.name } : { connection };
+}
+
 /**
  * Saves someone just met: linked to the current event, and with a `post_event` follow-up from
- * the person's settings. Meeting the same person again at the same event updates that
- * connection instead of creating a second one.
+ * the person's settings. Someone already kept (at this event or another) is updated instead:
+ * one person, one follow-up, however often they are scanned.
  */
 export async function keepConnection(input: KeepInput): Promise<KeepResult> {
 	const db = await app.database();
@@ -46,18 +69,22 @@ export async function keepConnection(input: KeepInput): Promise<KeepResult> {
 	const event = chosen && !isEventOver(chosen, now) ? chosen : null;
 	const connections = connectionRepository(db);
 
-	const previous = event
-		? (await connections.listForEvent(event.id)).find((connection) =>
-				isSamePerson(connection.card, input.card)
-			)
-		: undefined;
+	const everyone = (await connections.list()).items;
+	const previous =
+		input.sameAs === null
+			? undefined
+			: input.sameAs === undefined
+				? findSamePerson(input.card, everyone)
+				: everyone.find((connection) => connection.id === input.sameAs);
+	const talkPhrase = input.talkPhrase?.trim();
 
 	let result: KeepResult;
 	if (previous) {
 		const connection = await connections.save({
 			...previous,
 			card: mergeCards(previous.card, input.card),
-			note: input.note?.trim() || previous.note,
+			note: joinNotes(previous.note, input.note),
+			talkPhrase: talkPhrase || previous.talkPhrase,
 			promptText: input.promptText ?? previous.promptText,
 			tags: [...new Set([...previous.tags, ...(input.tags ?? [])])],
 			updatedAt: at
@@ -70,6 +97,7 @@ export async function keepConnection(input: KeepInput): Promise<KeepResult> {
 			...(event ? { eventId: event.id } : {}),
 			metAt: at,
 			...(input.note?.trim() ? { note: input.note.trim() } : {}),
+			...(talkPhrase ? { talkPhrase } : {}),
 			...(input.promptText ? { promptText: input.promptText } : {}),
 			tags: input.tags ?? [],
 			tier: 'none',

@@ -1,6 +1,9 @@
 import { connectionRepository } from '$lib/data/connections';
 import { eventRepository } from '$lib/data/events';
-import type { ChannelKind } from '$lib/domain/card';
+import { applyQueueChange, followUpRepository } from '$lib/data/followUps';
+import { CARD_TEXT_MAX, type ChannelKind } from '$lib/domain/card';
+import { mergePeople, personName, restamp, type MergeChange } from '$lib/domain/people';
+import { isSamePerson } from '$lib/domain/samePerson';
 import type { Connection } from '$lib/domain/records';
 import { app } from './app.svelte';
 import {
@@ -46,17 +49,41 @@ export class PeopleList {
 
 export type SaveStatus = 'saved' | 'invalid' | 'failed' | null;
 
+/** Someone who could be folded into the person on screen; likely duplicates come first. */
+export interface MergeCandidate {
+	id: string;
+	name: string;
+	likely: boolean;
+}
+
+/** A merge that can still be taken back: what it replaced, and who was folded in. */
+export interface DoneMerge {
+	before: MergeChange;
+	otherName: string;
+}
+
 /** One person's page: what is being typed lives here, so a refused save loses nothing. */
 export class PersonEditor {
 	connection = $state<Connection | null>(null);
 	eventName = $state<string | undefined>(undefined);
 	loaded = $state(false);
+	name = $state('');
+	altName = $state('');
+	title = $state('');
+	company = $state('');
+	nameMissing = $state(false);
 	note = $state('');
+	talkPhrase = $state('');
 	tags = $state('');
 	channels = $state<ChannelDraft[]>([]);
 	problems = $state<(ChannelProblem | null)[]>([]);
 	status = $state<SaveStatus>(null);
 	saving = $state(false);
+	reachedOut = $state<'done' | 'failed' | null>(null);
+	mergeCandidates = $state<MergeCandidate[]>([]);
+	/** Undoable until the person leaves this screen, which drops this editor. */
+	merged = $state<DoneMerge | null>(null);
+	mergeStatus = $state<'merged' | 'undone' | 'failed' | null>(null);
 
 	async load(id: string): Promise<void> {
 		try {
@@ -67,6 +94,7 @@ export class PersonEditor {
 					? (await eventRepository(db).names()).get(connection.eventId)
 					: undefined;
 				this.#fill(connection);
+				await this.#loadCandidates();
 			}
 		} catch {
 			this.connection = null;
@@ -74,8 +102,28 @@ export class PersonEditor {
 		this.loaded = true;
 	}
 
+	async #loadCandidates(): Promise<void> {
+		const me = this.connection;
+		if (!me) return;
+		const db = await app.database();
+		const others = (await connectionRepository(db).list()).items.filter(({ id }) => id !== me.id);
+		this.mergeCandidates = others
+			.map((other) => ({
+				id: other.id,
+				name: personName(other.card),
+				likely: isSamePerson(me.card, other.card)
+			}))
+			.sort((a, b) => Number(b.likely) - Number(a.likely) || a.name.localeCompare(b.name));
+	}
+
 	#fill(connection: Connection): void {
 		this.connection = connection;
+		this.name = connection.card.name;
+		this.altName = connection.card.altName ?? '';
+		this.title = connection.card.title ?? '';
+		this.company = connection.card.company ?? '';
+		this.nameMissing = false;
+		this.talkPhrase = connection.talkPhrase ?? '';
 		this.note = connection.note ?? '';
 		this.tags = connection.tags.join(', ');
 		this.channels = toDrafts(connection.card.channels);
@@ -95,20 +143,32 @@ export class PersonEditor {
 		const connection = this.connection;
 		if (!connection) return null;
 		const check = checkChannels(this.channels);
-		if (!check.ok) {
-			this.problems = check.problems;
+		const name = this.name.trim().slice(0, CARD_TEXT_MAX.name);
+		this.nameMissing = name === '';
+		this.problems = check.ok ? [] : check.problems;
+		if (!check.ok || this.nameMissing) {
 			this.status = 'invalid';
 			return this.status;
 		}
-		this.problems = [];
+		const optional = (field: 'altName' | 'title' | 'company', value: string) => {
+			const text = value.trim().slice(0, CARD_TEXT_MAX[field]);
+			return text ? { [field]: text } : {};
+		};
 		this.saving = true;
 		try {
 			const db = await app.database();
 			const saved = await connectionRepository(db).save({
 				...connection,
 				note: this.note.trim() || undefined,
+				talkPhrase: this.talkPhrase.trim() || undefined,
 				tags: parseTags(this.tags),
-				card: { ...connection.card, channels: check.channels },
+				card: {
+					name,
+					...optional('altName', this.altName),
+					...optional('title', this.title),
+					...optional('company', this.company),
+					channels: check.channels
+				},
 				updatedAt: at
 			});
 			this.#fill(saved);
@@ -118,6 +178,72 @@ export class PersonEditor {
 		}
 		this.saving = false;
 		return this.status;
+	}
+
+	/** "I reached out": counts as contact today, as a done follow-up does. */
+	async markReachedOut(at = nowIso()): Promise<void> {
+		const connection = this.connection;
+		if (!connection) return;
+		try {
+			const db = await app.database();
+			const saved = await connectionRepository(db).save({
+				...connection,
+				lastContactedAt: at,
+				updatedAt: at
+			});
+			this.connection = saved;
+			this.reachedOut = 'done';
+			await app.refresh();
+		} catch {
+			this.reachedOut = 'failed';
+		}
+	}
+
+	/**
+	 * Folds `otherId` into the person on screen in one transaction: the other becomes a tombstone
+	 * (so sync carries it) and their follow-ups move over, one per kind and cycle.
+	 */
+	async merge(otherId: string, at = nowIso()): Promise<void> {
+		const keep = this.connection;
+		if (!keep) return;
+		try {
+			const db = await app.database();
+			const other = await connectionRepository(db).get(otherId);
+			if (!other) throw new Error('gone');
+			const followUps = followUpRepository(db);
+			const [keepFollowUps, otherFollowUps] = await Promise.all([
+				followUps.listForConnection(keep.id),
+				followUps.listForConnection(other.id)
+			]);
+			const plan = mergePeople(keep, other, keepFollowUps, otherFollowUps, at);
+			await applyQueueChange(db, plan.after);
+			this.merged = { before: plan.before, otherName: personName(other.card) };
+			this.#fill(plan.after.connections[0] ?? keep);
+			this.mergeStatus = 'merged';
+			await this.#loadCandidates();
+			await app.refresh();
+		} catch {
+			this.mergeStatus = 'failed';
+		}
+	}
+
+	/** Puts back both people and their follow-ups exactly as they were, as a newer change. */
+	async undoMerge(at = nowIso()): Promise<void> {
+		const merged = this.merged;
+		if (!merged) return;
+		try {
+			const db = await app.database();
+			const restored = restamp(merged.before, at);
+			await applyQueueChange(db, restored);
+			const mine = restored.connections.find(({ id }) => id === this.connection?.id);
+			if (mine) this.#fill(mine);
+			this.merged = null;
+			this.mergeStatus = 'undone';
+			await this.#loadCandidates();
+			await app.refresh();
+		} catch {
+			this.mergeStatus = 'failed';
+		}
 	}
 
 	/** Soft delete: the record stays (with `deletedAt`) so sync can tell other devices. */

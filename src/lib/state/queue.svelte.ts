@@ -19,6 +19,7 @@ import {
 	type SnoozeOption
 } from '$lib/domain/followup';
 import { buildDraft, type Draft, type DraftKind } from '$lib/domain/followup/drafts';
+import { personName } from '$lib/domain/people';
 import type { Connection, FollowUp, KeepInTouchTier, Settings } from '$lib/domain/records';
 import { getLocale } from '$lib/i18n/locale';
 import { m } from '$lib/paraglide/messages';
@@ -56,13 +57,17 @@ function usableTimeZone(zone: string | undefined): boolean {
 	}
 }
 
+/** Never blank, even for someone saved before every person had to have a name. */
+const nameOf = (connection: Connection) => personName(connection.card) || m.people_unnamed();
+
 const empty: GroupedQueue<FollowUp> = groupQueue([], new Date(0), 'UTC');
 
 const draftTemplates = {
 	greeting: m.queue_draft_greeting,
+	greetingNoName: m.queue_draft_greeting_no_name,
 	metAtEvent: m.queue_draft_met_event,
 	met: m.queue_draft_met,
-	note: m.queue_draft_note,
+	talk: m.queue_draft_talk,
 	body: {
 		thanks: m.queue_draft_body_thanks,
 		value: m.queue_draft_body_value,
@@ -116,7 +121,7 @@ export class QueueState {
 		if (!this.complete || this.goal === 0) return [];
 		const candidates = [...this.connections.values()].map((connection) => ({
 			...connection,
-			name: connection.card.name
+			name: nameOf(connection)
 		}));
 		return pickWeeklyReconnects(candidates, this.followUps, this.now, this.goal).flatMap(
 			({ id }) => {
@@ -206,10 +211,11 @@ export class QueueState {
 		return buildDraft(
 			kind,
 			{
-				name: connection.card.name,
+				recipient: connection.card,
+				language: getLocale() === 'en' ? 'en' : 'zh-TW',
 				eventName: this.eventNameOf(connection),
-				note: connection.note,
-				myName: app.profile?.name
+				talkPhrase: connection.talkPhrase,
+				...(app.profile ? { me: app.profile } : {})
 			},
 			draftTemplates
 		);
@@ -224,7 +230,7 @@ export class QueueState {
 				hour: this.settings?.followUpHour,
 				skipWeekends: this.settings?.followUpSkipWeekends
 			});
-			const name = connection.card.name;
+			const name = nameOf(connection);
 			return {
 				result,
 				message: result.next
@@ -260,14 +266,14 @@ export class QueueState {
 		if (connection.tier === tier) return;
 		await this.#act(connection.id, async (db, now) => ({
 			result: await actions.setTier(db, connection, tier, now),
-			message: m.queue_toast_tier({ name: connection.card.name })
+			message: m.queue_toast_tier({ name: nameOf(connection) })
 		}));
 	}
 
 	async planReconnect(connection: Connection): Promise<void> {
 		await this.#act(connection.id, async (db, now) => ({
 			result: await actions.planReconnect(db, connection, now),
-			message: m.queue_toast_planned({ name: connection.card.name })
+			message: m.queue_toast_planned({ name: nameOf(connection) })
 		}));
 	}
 
@@ -310,7 +316,7 @@ export class QueueState {
 			return [
 				{
 					uid: `${followUp.id}@rapport`,
-					summary: m.queue_calendar_summary({ name: connection.card.name }),
+					summary: m.queue_calendar_summary({ name: nameOf(connection) }),
 					...(event ? { description: m.queue_calendar_description({ event }) } : {}),
 					url: `${origin}/follow-ups`,
 					start:
@@ -324,7 +330,8 @@ export class QueueState {
 	}
 
 	#nameOf(followUp: FollowUp): string {
-		return this.connections.get(followUp.connectionId)?.card.name ?? '';
+		const connection = this.connections.get(followUp.connectionId);
+		return connection ? nameOf(connection) : m.people_unnamed();
 	}
 
 	async #act(

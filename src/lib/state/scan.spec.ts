@@ -65,11 +65,14 @@ describe('ScanSession', () => {
 		});
 	});
 
-	it('previews a card and offers the prompt that worked as the note', async () => {
+	it('previews a card and offers the prompt that worked as the talk phrase, not the note', async () => {
 		const scan = new ScanSession('v', 'p');
 		await scan.accept(url);
 		expect(scan.decoded).toEqual({ ok: true, text: url, card: referenceCard });
-		expect(scan.note).toBe('今天是什麼讓你想來？');
+		expect(scan.talkPhrase).toBe('今天是什麼讓你想來？');
+		expect(scan.note).toBe('');
+		expect(scan.needsName).toBe(false);
+		expect(scan.match).toBeNull();
 		expect(scan.promptText).toBe('今天是什麼讓你想來？');
 	});
 
@@ -94,12 +97,28 @@ describe('ScanSession', () => {
 		scan.reset();
 		await scan.accept(url);
 		expect(scan.note).toBe('');
+		expect(scan.match?.connection.id).toBe(first?.id);
+		expect(scan.match?.eventName).toBe('AI 產品經理小聚');
+		expect(scan.keepAs).toBe('update');
 		scan.tags = '台積電';
 		await scan.save();
 		expect(scan.saved).toMatchObject({ updated: true, connectionId: first?.id });
 		const all = await connectionRepository(db).listForEvent(event.id);
 		expect(all).toHaveLength(1);
 		expect(all[0]?.tags).toEqual(['半導體', '工程師', '台積電']);
+	});
+
+	it('asks for a name when the scan had none, and refuses to save without one', async () => {
+		const scan = new ScanSession('v', 'p');
+		await scan.accept('https://line.me/ti/p/~amy.chen');
+		expect(scan.needsName).toBe(true);
+		expect(scan.nameSuggestion).toBe('amy.chen');
+		await scan.save();
+		expect(scan.nameMissing).toBe(true);
+		expect(scan.saved).toBeNull();
+		scan.name = ' Amy ';
+		await scan.save();
+		expect(scan.saved).toMatchObject({ name: 'Amy', updated: false });
 	});
 
 	it('explains a QR that is not a card and keeps its text', async () => {

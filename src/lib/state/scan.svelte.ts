@@ -3,7 +3,8 @@ import { promptStateRepository } from '$lib/data/promptState';
 import { parseScan, type Card, type ScanFailure } from '$lib/domain/card';
 import { splitExchangeToken } from '$lib/domain/card/exchange';
 import { app } from './app.svelte';
-import { keepConnection } from './keepConnection';
+import { handleOf, personName } from '$lib/domain/people';
+import { findKept, keepConnection, type KeptMatch } from './keepConnection';
 import { parseTags } from './people.svelte';
 import type { ExchangeProgress } from './exchangeToken.svelte';
 import { syncSwitch } from './syncSwitch.svelte';
@@ -78,9 +79,19 @@ export class ScanSession {
 	photo = $state<'idle' | 'reading' | 'failed'>('idle');
 
 	decoded = $state<Decoded | null>(null);
+	/** Asked for only when the scan had none (a bare profile link): nobody is saved nameless. */
+	name = $state('');
+	needsName = $state(false);
+	/** The handle the card carries, offered as the name. */
+	nameSuggestion = $state('');
+	nameMissing = $state(false);
 	note = $state('');
+	talkPhrase = $state('');
 	tags = $state('');
-	/** The prompt marked "this one worked", offered as the note and kept with the connection. */
+	/** Someone already kept whom this card belongs to, and whether to update them. */
+	match = $state<KeptMatch | null>(null);
+	keepAs = $state<'update' | 'new'>('update');
+	/** The prompt marked "this one worked", offered as the talk phrase and kept with the connection. */
 	promptText = $state<string | undefined>(undefined);
 	saving = $state(false);
 	saveFailed = $state(false);
@@ -247,36 +258,57 @@ export class ScanSession {
 			? { ok: true, text, card: result.card }
 			: { ok: false, text, reason: result.reason };
 		if (!result.ok) return;
-		this.tags = '';
-		this.promptText = undefined;
-		this.note = '';
+		this.#clearForm();
+		this.needsName = result.card.name === '';
+		this.nameSuggestion = this.needsName ? handleOf(result.card) : '';
 		try {
 			const worked = (await promptStateRepository(await app.database()).get()).worked;
 			if (worked) {
 				this.promptText = worked.text;
-				this.note = worked.text;
+				this.talkPhrase = worked.text;
 			}
+			this.match = await findKept(result.card);
 		} catch {
 			// Without storage there is no prompt to offer; saving will say why it cannot.
 		}
 	}
 
+	#clearForm(): void {
+		this.name = '';
+		this.needsName = false;
+		this.nameSuggestion = '';
+		this.nameMissing = false;
+		this.note = '';
+		this.talkPhrase = '';
+		this.tags = '';
+		this.promptText = undefined;
+		this.match = null;
+		this.keepAs = 'update';
+	}
+
 	async save(): Promise<void> {
 		const decoded = this.decoded;
 		if (!decoded?.ok || this.saving) return;
+		const name = this.needsName ? this.name.trim() : decoded.card.name;
+		// Updating someone already kept keeps their name; anyone new must have one.
+		const updating = this.match !== null && this.keepAs === 'update';
+		this.nameMissing = name === '' && !updating;
+		if (this.nameMissing) return;
 		this.saving = true;
 		this.saveFailed = false;
 		try {
 			const result = await keepConnection({
-				card: decoded.card,
+				card: { ...decoded.card, name },
 				source: 'scan',
 				note: this.note,
+				talkPhrase: this.talkPhrase,
 				tags: parseTags(this.tags),
+				sameAs: updating ? this.match?.connection.id : null,
 				...(this.promptText ? { promptText: this.promptText } : {})
 			});
 			this.saved = {
 				connectionId: result.connection.id,
-				name: result.connection.card.name,
+				name: personName(result.connection.card),
 				updated: result.updated
 			};
 			this.decoded = null;
@@ -305,9 +337,7 @@ export class ScanSession {
 		this.saveFailed = false;
 		this.exchange = null;
 		this.#exchangeToken = null;
-		this.note = '';
-		this.tags = '';
-		this.promptText = undefined;
+		this.#clearForm();
 		this.photo = 'idle';
 	}
 }

@@ -92,6 +92,21 @@ describe('normalizeChannel', () => {
 		],
 		[{ kind: 'instagram', value: 'https://x.com/amy' }, null],
 		[
+			{ kind: 'instagram', value: '@amy.chen' },
+			{ kind: 'instagram', value: 'https://www.instagram.com/amy.chen' }
+		],
+		[
+			{ kind: 'instagram', value: ' amy_designs ' },
+			{ kind: 'instagram', value: 'https://www.instagram.com/amy_designs' }
+		],
+		[{ kind: 'instagram', value: '@explore' }, null],
+		[{ kind: 'instagram', value: 'amy chen' }, null],
+		[
+			{ kind: 'x', value: '@amychen' },
+			{ kind: 'x', value: 'https://x.com/amychen' }
+		],
+		[{ kind: 'x', value: '@amy.chen' }, null],
+		[
 			{ kind: 'website', value: 'https://www.instagram.com/amy/' },
 			{ kind: 'instagram', value: 'https://www.instagram.com/amy' }
 		],
@@ -111,7 +126,7 @@ describe('normalizeChannel', () => {
 });
 
 describe('normalizeCard', () => {
-	it('cleans fields, drops empty ones and unusable channels, and caps the list', () => {
+	it('cleans fields, drops empty ones, unusable and repeated channels, and caps the list', () => {
 		expect(
 			normalizeCard({
 				name: ' 陳怡君\u0000 ',
@@ -119,13 +134,21 @@ describe('normalizeCard', () => {
 				title: 'x'.repeat(130),
 				channels: [
 					{ kind: 'email', value: 'nope' },
-					...Array<Channel>(25).fill({ kind: 'phone', value: '123' })
+					{ kind: 'phone', value: '0912-345-678' },
+					{ kind: 'phone', value: '0912 345 678' },
+					...Array.from({ length: 25 }, (_, i): Channel => ({ kind: 'phone', value: `${100 + i}` }))
 				]
 			})
 		).toStrictEqual({
 			name: '陳怡君',
 			title: 'x'.repeat(100),
-			channels: Array<Channel>(CHANNELS_MAX).fill({ kind: 'phone', value: '123' })
+			channels: [
+				{ kind: 'phone', value: '0912345678' },
+				...Array.from({ length: CHANNELS_MAX - 1 }, (_, i) => ({
+					kind: 'phone',
+					value: `${100 + i}`
+				}))
+			]
 		});
 	});
 });

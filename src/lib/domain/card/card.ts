@@ -59,11 +59,24 @@ function normalizeLine(raw: string): string | null {
 	return LINE_ID.test(id) ? id : null;
 }
 
+// A bare username typed into an Instagram or X field, as people give it ("@amy.chen").
+const HANDLE_URLS: Partial<Record<ChannelKind, { pattern: RegExp; base: string }>> = {
+	instagram: { pattern: /^@?([A-Za-z0-9._]{1,30})$/, base: 'https://www.instagram.com/' },
+	x: { pattern: /^@?([A-Za-z0-9_]{1,15})$/, base: 'https://x.com/' }
+};
+
+function profileFromHandle(channel: Channel): ReturnType<typeof profileFromUrl> {
+	const rule = HANDLE_URLS[channel.kind];
+	const handle = rule?.pattern.exec(cleanText(channel.value, 40))?.[1];
+	// Through the link parser, so a handle obeys the same reserved names as a pasted link.
+	return rule && handle ? profileFromUrl(rule.base + handle) : null;
+}
+
 /**
  * The canonical form of a channel, or null when its value is not usable for its kind: phone
  * keeps digits and a leading +; email is an address; LINE is the ID (or a line.me link when the
  * person shared a QR link rather than an ID); LinkedIn, Instagram, Facebook and X are canonical
- * https profile URLs; a website that is really a profile on one of those networks becomes that
+ * https profile URLs (Instagram and X also from a bare @username); a website that is really a profile on one of those networks becomes that
  * kind. Labels and other values are cleaned text.
  */
 export function normalizeChannel(channel: Channel): Channel | null {
@@ -86,15 +99,26 @@ export function normalizeChannel(channel: Channel): Channel | null {
 			return withLabel('other', value || null);
 		}
 		default: {
-			const match = profileFromUrl(channel.value);
+			const match = profileFromUrl(channel.value) ?? profileFromHandle(channel);
 			return withLabel(channel.kind, match?.kind === channel.kind ? match.value : null);
 		}
 	}
 }
 
+/** The same channel given twice (a vCard with a LINE ID in both URL and IMPP) is kept once. */
+function withoutRepeats(channels: Channel[]): Channel[] {
+	const seen = new Set<string>();
+	return channels.filter(({ kind, value }) => {
+		const key = `${kind}:${value}`;
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}
+
 /**
- * Cleans every field and canonicalises every channel, dropping the channels that are not usable
- * and anything beyond the caps. Idempotent: a card is valid exactly when this leaves it as it is
+ * Cleans every field and canonicalises every channel, dropping the channels that are not usable,
+ * repeats and anything beyond the caps. Idempotent: a card is valid exactly when this leaves it as it is
  * (and it has a name or a channel).
  */
 export function normalizeCard(card: Card): Card {
@@ -102,10 +126,9 @@ export function normalizeCard(card: Card): Card {
 		const value = cleanText(card[field] ?? '', CARD_TEXT_MAX[field]);
 		return value ? { [field]: value } : {};
 	};
-	const channels = card.channels
-		.map(normalizeChannel)
-		.filter((channel): channel is Channel => channel !== null)
-		.slice(0, CHANNELS_MAX);
+	const channels = withoutRepeats(
+		card.channels.map(normalizeChannel).filter((channel): channel is Channel => channel !== null)
+	).slice(0, CHANNELS_MAX);
 	return {
 		name: cleanText(card.name, CARD_TEXT_MAX.name),
 		...optional('altName'),

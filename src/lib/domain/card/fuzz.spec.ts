@@ -13,7 +13,8 @@ import { escapeText, toVCard } from './vcard';
 // overrides and lone surrogates. Seeded, so a failure is reproducible.
 
 const SEED = 20_261_103;
-const CLICKABLE = /^(?:https:|tel:|mailto:)/;
+// http stays http (DESIGN: a link keeps its scheme); the allow-list is what keeps it safe.
+const CLICKABLE = /^(?:https?:|tel:|mailto:)/;
 
 /**
  * Everything the UI relies on: no throw, no bug report, valid cards, only safe links. Null for

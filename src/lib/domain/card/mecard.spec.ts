@@ -55,7 +55,7 @@ describe('parseMecard (via parseScan)', () => {
 			name: 'Amy Chen',
 			title: 'Lead: Rust',
 			company: 'Foo; Bar, Inc. \\o/',
-			channels: [{ kind: 'website', value: 'https://amy.example.com/a;b' }]
+			channels: [{ kind: 'website', value: 'http://amy.example.com/a;b' }]
 		});
 	});
 

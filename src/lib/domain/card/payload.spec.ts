@@ -32,6 +32,18 @@ describe('the QR link of the reference card (the bar)', () => {
 });
 
 describe('encodeCardUrl', () => {
+	it('carries an http website as http', () => {
+		const card: Card = {
+			name: '林志明',
+			channels: [{ kind: 'website', value: 'http://old-site.example.com.tw/about' }]
+		};
+		expect(parseScan(encodeCardUrl(card, referenceOrigin))).toStrictEqual({
+			ok: true,
+			format: 'rapport',
+			card
+		});
+	});
+
 	it('gives back an equal card for every valid card, on any origin', () => {
 		fc.assert(
 			fc.property(

@@ -62,20 +62,21 @@ describe('profileFromUrl', () => {
 });
 
 describe('channelFromUrl', () => {
-	it('makes a profile of a network link and a website of any other https link', () => {
+	it('makes a profile of a network link and a website of any other web link', () => {
 		expect(channelFromUrl('https://x.com/amy')).toStrictEqual({
 			kind: 'x',
 			value: 'https://x.com/amy'
 		});
 		expect(channelFromUrl('http://www.linkedin.com/company/tsmc')).toStrictEqual({
 			kind: 'website',
-			value: 'https://www.linkedin.com/company/tsmc'
+			value: 'http://www.linkedin.com/company/tsmc'
 		});
 		expect(channelFromUrl('www.example.com.tw')).toStrictEqual({
 			kind: 'website',
 			value: 'https://www.example.com.tw'
 		});
 		expect(channelFromUrl('javascript:alert(1)')).toBeNull();
+		expect(channelFromUrl('ftp://example.com/file')).toBeNull();
 		expect(channelFromUrl('data:text/html,<script>')).toBeNull();
 	});
 
@@ -92,5 +93,19 @@ describe('lineUrl', () => {
 		expect(lineUrl('yijun_chen')).toBe('https://line.me/ti/p/~yijun_chen');
 		expect(lineUrl('@rapport')).toBe('https://line.me/R/ti/p/%40rapport');
 		expect(lineUrl('https://lin.ee/aB3dEf')).toBe('https://lin.ee/aB3dEf');
+	});
+});
+
+describe('websiteFromUrl', () => {
+	it('keeps the scheme a link came with: an http-only site stays reachable', () => {
+		expect(websiteFromUrl('http://old-site.example.com.tw/')).toBe(
+			'http://old-site.example.com.tw'
+		);
+		expect(websiteFromUrl('HTTP://old-site.example.com.tw/about')).toBe(
+			'http://old-site.example.com.tw/about'
+		);
+		expect(websiteFromUrl('https://example.com/')).toBe('https://example.com');
+		expect(websiteFromUrl('example.com/about')).toBe('https://example.com/about');
+		expect(websiteFromUrl('http://user:pass@example.com')).toBeNull();
 	});
 });

@@ -1,8 +1,8 @@
 import type { ChannelKind } from './card';
 import { tidyUrl } from './text';
 
-// Profile links of the networks people show at meetups in Taiwan, reduced to one canonical URL
-// each: the compact QR payload stores only the handle, and two scans of the same person compare
+// Profile links of the networks people show at meetups in Taiwan, reduced to one canonical https
+// URL each (every one of these networks serves its profiles over https): the compact QR payload stores only the handle, and two scans of the same person compare
 // equal however their app spelled the link (tw.linkedin.com, m.facebook.com, twitter.com, …).
 
 export type ChannelMatch = { kind: ChannelKind; value: string };
@@ -49,11 +49,15 @@ const X_RESERVED = new Set([
 	'notifications'
 ]);
 
-/** An http(s) URL, upgraded to https; a bare `example.com/…` counts. Null for anything else. */
+/**
+ * An http(s) URL with the scheme it came with; a bare `example.com/…` counts, as https. Null for
+ * anything else. The scheme is never rewritten: an http-only site behind an upgraded link is a
+ * broken link, and what keeps a link safe is the scheme allow-list (safety.ts), not https.
+ */
 export function parseWebUrl(raw: string): URL | null {
 	const text = tidyUrl(raw);
 	const withScheme = /^https?:\/\//i.test(text)
-		? text.replace(/^http:/i, 'https:')
+		? text
 		: DOMAIN_START.test(text)
 			? `https://${text}`
 			: null;
@@ -65,7 +69,12 @@ export function parseWebUrl(raw: string): URL | null {
 		return null;
 	}
 	// Credentials in a link only serve to disguise its real host.
-	if (url.protocol !== 'https:' || url.username || url.password || !url.hostname.includes('.')) {
+	if (
+		(url.protocol !== 'https:' && url.protocol !== 'http:') ||
+		url.username ||
+		url.password ||
+		!url.hostname.includes('.')
+	) {
 		return null;
 	}
 	return url;
@@ -153,7 +162,7 @@ export function profileFromUrl(raw: string): ChannelMatch | null {
 	return null;
 }
 
-/** A website as people type it: https, and no lone `/` after the host. */
+/** A website as people type it: its own scheme (https when none), no lone `/` after the host. */
 export function websiteFromUrl(raw: string): string | null {
 	const url = parseWebUrl(raw);
 	if (url === null) return null;

@@ -61,6 +61,9 @@ describe('safeHref', () => {
 		expect(href({ kind: 'website', value: 'https://amy.example.com' })).toBe(
 			'https://amy.example.com'
 		);
+		expect(href({ kind: 'website', value: 'http://old-site.example.com.tw' })).toBe(
+			'http://old-site.example.com.tw'
+		);
 		expect(href({ kind: 'other', value: 'https://github.com/amy', label: 'GitHub' })).toBe(
 			'https://github.com/amy'
 		);

@@ -138,7 +138,7 @@ describe('parseVCard (via parseScan)', () => {
 					{ kind: 'email', value: 'yijun.chen@example.com.tw' },
 					{ kind: 'phone', value: '0912345678' },
 					{ kind: 'phone', value: '+88635678901', label: '公司總機' },
-					{ kind: 'website', value: 'https://www.example.com.tw' },
+					{ kind: 'website', value: 'http://www.example.com.tw' },
 					{ kind: 'linkedin', value: 'https://www.linkedin.com/in/yijun-chen' },
 					{ kind: 'x', value: 'https://x.com/yijunchen' },
 					{ kind: 'line', value: 'yijun_chen' },
@@ -275,6 +275,20 @@ describe('parseVCard (via parseScan)', () => {
 			format: 'vcard',
 			card: { name: 'Amy Chen', channels: [] }
 		});
+	});
+
+	it('keeps one LINE channel when the same ID comes as a URL and as IMPP', () => {
+		const twice = [
+			'BEGIN:VCARD',
+			'VERSION:3.0',
+			'FN:林志明',
+			'URL:https://line.me/ti/p/~chihming',
+			'IMPP;X-SERVICE-TYPE=Line:x-apple:chihming',
+			'X-LINE:ChihMing',
+			'END:VCARD'
+		].join('\r\n');
+		const result = parseScan(twice);
+		expect(result.ok && result.card.channels).toEqual([{ kind: 'line', value: 'chihming' }]);
 	});
 
 	it('reports a vCard with nothing usable as an empty card', () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildDraft, draftLinks, type DraftTemplates } from './drafts';
+import { buildDraft, draftLinks, greetingName, nameFor, type DraftTemplates } from './drafts';
 
 const templates: DraftTemplates = {
-	greeting: ({ name }) => `${name}你好，`,
+	greeting: ({ name }) => `${name}，你好！`,
+	greetingNoName: () => '你好！',
 	metAtEvent: ({ event }) => `很高興在「${event}」認識你！`,
 	met: () => '很高興認識你！',
-	note: ({ note }) => `我們聊到的「${note}」，讓我印象很深。`,
+	talk: ({ phrase }) => `那天聊到${phrase}，很有收穫。`,
 	body: { thanks: () => '謝謝你。', value: () => '分享給你：', meet: () => '喝杯咖啡？' },
 	subject: { thanks: () => '謝謝你', value: () => '分享給你', meet: () => '找時間喝杯咖啡？' },
 	subjectWithEvent: ({ subject, event }) => `${subject}（${event}）`,
@@ -13,20 +14,54 @@ const templates: DraftTemplates = {
 };
 
 const input = {
-	name: '林志明',
+	recipient: { name: '林志明', altName: 'Jimmy Lin' },
+	language: 'zh-TW' as const,
 	eventName: '台北前端小聚',
-	note: '設計系統怎麼導入',
-	myName: '陳怡君'
+	talkPhrase: '你在做的長照 App',
+	me: { name: '陳怡君', altName: 'Amy Chen' }
 };
 
+describe('nameFor', () => {
+	it('greets an English reader by the Latin-script name and a Chinese reader by the Chinese one', () => {
+		const amy = { name: '陳怡君', altName: 'Amy Chen' };
+		expect(nameFor(amy, 'en')).toBe('Amy Chen');
+		expect(nameFor(amy, 'zh-TW')).toBe('陳怡君');
+		expect(nameFor({ name: 'Amy Chen', altName: '陳怡君' }, 'zh-TW')).toBe('陳怡君');
+		expect(nameFor({ name: 'Amy Chen', altName: '陳怡君' }, 'en')).toBe('Amy Chen');
+	});
+
+	it('falls back to whatever name there is, and to none', () => {
+		expect(nameFor({ name: '陳怡君' }, 'en')).toBe('陳怡君');
+		expect(nameFor({ name: 'Amy' }, 'zh-TW')).toBe('Amy');
+		expect(nameFor({ name: ' ', altName: 'Amy' }, 'zh-TW')).toBe('Amy');
+		expect(nameFor({ name: '' }, 'en')).toBe('');
+	});
+});
+
+describe('greetingName', () => {
+	it('greets in English by the given name, in Chinese by the whole name', () => {
+		const amy = { name: '陳怡君', altName: 'Amy Chen' };
+		expect(greetingName(amy, 'en')).toBe('Amy');
+		expect(greetingName(amy, 'zh-TW')).toBe('陳怡君');
+		expect(greetingName({ name: '陳怡君' }, 'en')).toBe('陳怡君');
+		expect(greetingName({ name: 'Amy' }, 'en')).toBe('Amy');
+	});
+});
+
 describe('buildDraft', () => {
-	it('cites the event and the note, and signs with my name', () => {
+	it('cites the event and the talk phrase, and signs with my name', () => {
 		expect(buildDraft('thanks', input, templates)).toEqual({
 			subject: '謝謝你（台北前端小聚）',
 			text:
-				'林志明你好，\n很高興在「台北前端小聚」認識你！\n我們聊到的「設計系統怎麼導入」，讓我印象很深。' +
+				'林志明，你好！\n很高興在「台北前端小聚」認識你！\n那天聊到你在做的長照 App，很有收穫。' +
 				'\n\n謝謝你。\n\n陳怡君'
 		});
+	});
+
+	it('writes an English draft to the English name, signed with mine', () => {
+		const { text } = buildDraft('thanks', { ...input, language: 'en' }, templates);
+		expect(text.startsWith('Jimmy，')).toBe(true);
+		expect(text.endsWith('Amy Chen')).toBe(true);
 	});
 
 	it('offers three different kinds of message', () => {
@@ -37,20 +72,28 @@ describe('buildDraft', () => {
 		expect(texts[2]).toContain('喝杯咖啡？');
 	});
 
-	it('leaves out what it does not know instead of leaving blanks', () => {
-		const draft = buildDraft('meet', { name: ' Amy ', note: '  ' }, templates);
+	it('reads naturally without a phrase, an event or a name', () => {
+		const draft = buildDraft(
+			'meet',
+			{ recipient: { name: ' Amy ' }, language: 'zh-TW', talkPhrase: '  ' },
+			templates
+		);
 		expect(draft).toEqual({
 			subject: '找時間喝杯咖啡？',
-			text: 'Amy你好，\n很高興認識你！\n\n喝杯咖啡？'
+			text: 'Amy，你好！\n很高興認識你！\n\n喝杯咖啡？'
 		});
+		expect(buildDraft('meet', { recipient: { name: '' }, language: 'zh-TW' }, templates).text).toBe(
+			'你好！\n很高興認識你！\n\n喝杯咖啡？'
+		);
 	});
 
-	it('quotes only the start of a long note, on one line', () => {
-		const note = `${'很長的筆記'.repeat(30)}\n第二行`;
-		const { text } = buildDraft('thanks', { ...input, note }, templates);
-		const quoted = /「(.*)」/.exec(text.split('\n')[2] ?? '')?.[1] ?? '';
-		expect([...quoted]).toHaveLength(80);
-		expect(quoted.endsWith('…')).toBe(true);
+	it('cites a phrase on one line without a doubled full stop', () => {
+		const { text } = buildDraft(
+			'thanks',
+			{ ...input, talkPhrase: '你在做的\n長照 App。' },
+			templates
+		);
+		expect(text).toContain('那天聊到你在做的 長照 App，很有收穫。');
 	});
 });
 

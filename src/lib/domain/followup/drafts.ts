@@ -6,52 +6,92 @@ export type DraftKind = (typeof draftKinds)[number];
 
 /**
  * Already-translated message templates, as functions of their parameters (Paraglide's message
- * functions fit as they are). The draft is built from parts so that a missing event, note or
- * name of one's own simply leaves a sentence out instead of needing a template per combination.
+ * functions fit as they are). The draft is built from parts so that a missing event, talk
+ * phrase or name simply leaves a sentence out instead of needing a template per combination.
  */
 export interface DraftTemplates {
 	greeting: (params: { name: string }) => string;
+	greetingNoName: () => string;
 	metAtEvent: (params: { event: string }) => string;
 	met: () => string;
-	note: (params: { note: string }) => string;
+	talk: (params: { phrase: string }) => string;
 	body: Record<DraftKind, () => string>;
 	subject: Record<DraftKind, () => string>;
 	subjectWithEvent: (params: { subject: string; event: string }) => string;
 	signoff: (params: { me: string }) => string;
 }
 
-export interface DraftInput {
+/** A person's names as their card holds them: `altName` is the second name, in another script. */
+export interface DraftName {
 	name: string;
-	eventName?: string;
-	note?: string;
-	/** The user's own name, from their card, to sign with. */
-	myName?: string;
+	altName?: string;
 }
+
+/**
+ * What a draft may say. There is deliberately no note here: the private note is written about
+ * the person and never reaches them; only the talk phrase, written to be shared, is cited.
+ */
+export interface DraftInput {
+	recipient: DraftName;
+	/** The language the draft is written in, which decides the name it greets by. */
+	language: DraftLanguage;
+	eventName?: string;
+	talkPhrase?: string;
+	/** The user's own card, to sign with. */
+	me?: DraftName;
+}
+
+export type DraftLanguage = 'zh-TW' | 'en';
 
 export interface Draft {
 	subject: string;
 	text: string;
 }
 
-/** A long note would swamp a short message, so only its start is quoted. */
-export const DRAFT_NOTE_MAX = 80;
+const HAN = /\p{Script=Han}/u;
+const LATIN = /\p{Script=Latin}/u;
 
-function shorten(note: string): string {
-	const oneLine = note.replace(/\s+/g, ' ').trim();
-	const chars = [...oneLine];
-	return chars.length <= DRAFT_NOTE_MAX
-		? oneLine
-		: `${chars.slice(0, DRAFT_NOTE_MAX - 1).join('')}…`;
+/**
+ * The name a reader of `language` knows this person by: in English the Latin-script one (the
+ * second name "Amy Chen" on a card named 陳怡君), in Chinese the one written in Chinese; the
+ * card's name when neither fits, and '' when the card has none.
+ */
+export function nameFor(person: DraftName, language: DraftLanguage): string {
+	const names = [person.name, person.altName ?? ''].map((name) => name.trim()).filter(Boolean);
+	const fits =
+		language === 'en'
+			? (name: string) => LATIN.test(name) && !HAN.test(name)
+			: (name: string) => HAN.test(name);
+	return names.find(fits) ?? names[0] ?? '';
+}
+
+/**
+ * How the draft greets them: an English draft by the given name ("Hi Amy," for Amy Chen, as
+ * Latin names put it first), a Chinese one by the whole Chinese name (陳怡君，你好！).
+ */
+export function greetingName(person: DraftName, language: DraftLanguage): string {
+	const name = nameFor(person, language);
+	if (language !== 'en' || HAN.test(name)) return name;
+	return name.split(' ')[0] ?? name;
+}
+
+/** A talk phrase is a few words cited mid-sentence: one line, no closing full stop. */
+function tidyPhrase(phrase: string): string {
+	return phrase
+		.replace(/\s+/g, ' ')
+		.trim()
+		.replace(/[。.!！]+$/u, '');
 }
 
 export function buildDraft(kind: DraftKind, input: DraftInput, templates: DraftTemplates): Draft {
 	const event = input.eventName?.trim();
-	const note = input.note?.trim();
-	const me = input.myName?.trim();
+	const phrase = tidyPhrase(input.talkPhrase ?? '');
+	const name = greetingName(input.recipient, input.language);
+	const me = input.me ? nameFor(input.me, input.language) : '';
 	const opening = [
-		templates.greeting({ name: input.name.trim() }),
+		name ? templates.greeting({ name }) : templates.greetingNoName(),
 		event ? templates.metAtEvent({ event }) : templates.met(),
-		...(note ? [templates.note({ note: shorten(note) })] : [])
+		...(phrase ? [templates.talk({ phrase })] : [])
 	];
 	const text = [
 		opening.join('\n'),

@@ -43,6 +43,7 @@ describe('records to the wire', () => {
 		const connection = aConnection({
 			eventId: '00000000-0000-4000-8000-00000000e001',
 			note: '聊到 Svelte 5',
+			talkPhrase: '你在做的長照 App',
 			tags: ['前端'],
 			tier: 'close',
 			deletedAt
@@ -53,6 +54,7 @@ describe('records to the wire', () => {
 			event_id: '00000000-0000-4000-8000-00000000e001',
 			met_at: connection.metAt,
 			note: '聊到 Svelte 5',
+			talk_phrase: '你在做的長照 App',
 			prompt_text: null,
 			tags: ['前端'],
 			tier: 'close',
@@ -105,7 +107,11 @@ describe('records to the wire', () => {
 describe('rows from the wire', () => {
 	it('round-trip every record exactly', () => {
 		const event = anEvent({ venue: '松山文創園區', deletedAt: at('2026-11-21T00:00:00Z') });
-		const connection = aConnection({ note: '聊到 Svelte 5', promptText: '最近在忙什麼？' });
+		const connection = aConnection({
+			note: '聊到 Svelte 5',
+			talkPhrase: '你在做的長照 App',
+			promptText: '最近在忙什麼？'
+		});
 		const followUp = aFollowUp({ status: 'done', doneAt: at('2026-11-21T03:00:00Z') });
 		expect(parseIncoming('events', eventToRow(event))).toEqual({ table: 'events', record: event });
 		expect(parseIncoming('connections', connectionToRow(connection))).toEqual({
@@ -142,10 +148,14 @@ describe('rows from the wire', () => {
 		const connection = aConnection();
 		const row = connectionToRow(connection);
 		delete row.prompt_text;
+		delete row.talk_phrase;
 		const parsed = parseIncoming('connections', row);
 		expect(parsed?.table === 'connections' && Object.keys(parsed.record)).not.toContain('note');
 		expect(parsed?.table === 'connections' && Object.keys(parsed.record)).not.toContain(
 			'promptText'
+		);
+		expect(parsed?.table === 'connections' && Object.keys(parsed.record)).not.toContain(
+			'talkPhrase'
 		);
 	});
 

@@ -80,6 +80,7 @@ export function connectionToRow(connection: Connection): WireRow {
 		event_id: connection.eventId ?? null,
 		met_at: connection.metAt,
 		note: connection.note ?? null,
+		talk_phrase: connection.talkPhrase ?? null,
 		prompt_text: connection.promptText ?? null,
 		tags: connection.tags,
 		tier: connection.tier,
@@ -179,6 +180,7 @@ const connectionRowSchema = z.object({
 	event_id: nullableText,
 	met_at: instant,
 	note: nullableText,
+	talk_phrase: nullableText,
 	prompt_text: nullableText,
 	tags: z.array(z.string()),
 	tier: z.string(),
@@ -258,6 +260,7 @@ function parseConnection(raw: unknown): IncomingRow | null {
 		...present({
 			eventId: r.event_id,
 			note: r.note,
+			talkPhrase: r.talk_phrase,
 			promptText: r.prompt_text,
 			lastContactedAt: optionalInstant(r.last_contacted_at),
 			fieldUpdatedAt: fieldTimesFromRow(r.field_updated_at),
