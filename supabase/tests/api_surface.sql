@@ -40,7 +40,7 @@ select results_eq(
 		order by 1$$,
 	$$values
 		('accept_exchange(text,jsonb)', true, false, true),
-		('create_exchange_token(uuid)', true, false, true),
+		('create_exchange_token(uuid,boolean)', true, false, true),
 		('delete_my_account()', true, false, true),
 		('expire_exchange_tokens(timestamp with time zone)', false, false, false),
 		('follow_up_due_at(timestamp with time zone,timestamp with time zone,text,integer,integer,boolean)',
@@ -48,16 +48,20 @@ select results_eq(
 		('forbid_owner_change()', false, false, false),
 		('is_valid_time_zone(text)', false, false, true),
 		('local_time_to_instant(timestamp without time zone,text)', false, false, true),
+		-- A guest with no account: both are guarded by the exchange token (docs/sync.md).
+		('peek_exchange(text)', true, true, true),
 		('schedule_post_event_follow_up()', false, false, false),
+		('send_card_back(text,text,jsonb,uuid,text)', true, true, true),
 		('sync_pull(text,integer)', false, false, true),
 		('sync_push(jsonb)', false, false, true)$$,
-	'public holds these functions, with these rights; anon may call none'
+	'public holds these functions, with these rights; anon may call only the guest''s two'
 );
 
 select is(
 	(select array_agg(p.proname::text order by p.proname) from pg_proc p
 		where p.pronamespace = 'public'::regnamespace and p.prosecdef),
-	array['accept_exchange', 'create_exchange_token', 'delete_my_account'],
+	array['accept_exchange', 'create_exchange_token', 'delete_my_account', 'peek_exchange',
+		'send_card_back'],
 	'the only SECURITY DEFINER functions in public are RPCs the app calls'
 );
 
