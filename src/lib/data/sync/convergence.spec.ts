@@ -165,5 +165,6 @@ describe('two devices and one server', () => {
 			}),
 			{ numRuns: 80 }
 		);
-	});
+		// 80 runs of up to 60 steps: seconds on a busy machine.
+	}, 60_000);
 });
