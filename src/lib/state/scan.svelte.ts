@@ -193,10 +193,8 @@ export class ScanSession {
 				await this.#release(scanner);
 				return;
 			}
-			// html5-qrcode keeps the camera and the viewfinder; its own decoding stops here, and
-			// ours reads the frames instead (its "paused" banner is hidden by the page).
-			scanner.pause(false);
 			this.camera = 'on';
+			void this.#pauseOwnDecoding(scanner, generation);
 			this.#helpTimer = setTimeout(() => (this.struggling = true), SCAN_HELP_AFTER_MS);
 			void this.#readFrames(decoder, generation, found);
 			this.#readTrack(scanner);
@@ -206,6 +204,26 @@ export class ScanSession {
 			this.problem = cameraProblemFrom(error);
 			this.camera = 'off';
 			this.#scanner = null;
+		}
+	}
+
+	/**
+	 * html5-qrcode keeps the camera and the viewfinder, but its own decoding (a shrunken frame,
+	 * JavaScript ZXing) only competes with ours for the CPU. It can be paused once its viewfinder
+	 * is set up, which happens when the video starts playing, possibly after start() resolved.
+	 * The page hides its "paused" banner.
+	 */
+	async #pauseOwnDecoding(scanner: Html5Qrcode, generation: number): Promise<void> {
+		const video = document.getElementById(this.#viewfinderId)?.querySelector('video');
+		if (!video) return;
+		if (video.paused || video.readyState < video.HAVE_FUTURE_DATA) {
+			await new Promise((resolve) => video.addEventListener('playing', resolve, { once: true }));
+		}
+		if (generation !== this.#generation) return;
+		try {
+			scanner.pause(false);
+		} catch {
+			// Not pausable after all: both loops read, and the first code either finds is taken.
 		}
 	}
 
