@@ -110,10 +110,32 @@ describe('scan from a photo', () => {
 			mimeType: 'image/png',
 			buffer: qrPng(wifi)
 		});
-		await page.getByText(t(locale, 'scan_not_a_card')).waitFor();
+		await page.getByText(t(locale, 'scan_other_wifi')).waitFor();
 		expect(await page.getByTestId('scan-raw-text').textContent()).toBe(wifi);
 		expect(await page.getByTestId('scan-raw-text').locator('b').count()).toBe(0);
 		await page.getByRole('button', { name: t(locale, 'scan_copy') }).waitFor();
+	});
+
+	test('a ticket says it is a ticket; a WhatsApp link is kept as a link, not opened', async () => {
+		const { page } = session;
+		await openHydrated(page, `${server.url}/scan`);
+		await page.locator('#scan-photo-input').setInputFiles({
+			name: 'ticket.png',
+			mimeType: 'image/png',
+			buffer: qrPng('https://kktix.com/events/frontend-meetup/registrations/A1B2C3')
+		});
+		await page.getByText(t(locale, 'scan_other_ticket')).waitFor();
+
+		await openHydrated(page, `${server.url}/scan`);
+		await page.locator('#scan-photo-input').setInputFiles({
+			name: 'whatsapp.png',
+			mimeType: 'image/png',
+			buffer: qrPng('https://wa.me/886912345678')
+		});
+		const preview = page.getByTestId('scan-preview');
+		await preview.waitFor();
+		expect(await preview.getByRole('link').getAttribute('href')).toBe('https://wa.me/886912345678');
+		expect(page.url()).toBe(`${server.url}/scan`);
 	});
 
 	test('a picture without a QR says so and the camera button stays', async () => {
