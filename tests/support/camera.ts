@@ -29,6 +29,23 @@ const SD: VideoSize = { width: 640, height: 480 };
 /** A quiet zone of four modules, as the QR standard asks for. */
 const QUIET_ZONE = 4;
 
+/** What the iPhone's Contacts app shares as a QR: vCard 3.0 with item groups, 85 modules. */
+export const IPHONE_VCARD = [
+	'BEGIN:VCARD',
+	'VERSION:3.0',
+	'PRODID:-//Apple Inc.//iPhone OS 17.5//EN',
+	'N:陳;怡君;;;',
+	'FN:陳怡君',
+	'ORG:好好設計;使用者研究',
+	'TITLE:資深使用者研究員',
+	'item1.EMAIL;type=INTERNET;type=pref:yijun.chen@example.com.tw',
+	'TEL;type=CELL;type=VOICE;type=pref:+886 912 345 678',
+	'item2.URL;type=pref:https://yijun.example.com.tw',
+	'X-SOCIALPROFILE;type=linkedin:https://www.linkedin.com/in/yijun-chen',
+	'NOTE:Met at the Taipei frontend meetup.',
+	'END:VCARD'
+].join('\r\n');
+
 /** The QR's modules, quiet zone included: true is a dark module. */
 export function qrModules(text: string): boolean[][] {
 	return encode(text, { ecc: 'M', border: QUIET_ZONE }).data;

@@ -5,11 +5,14 @@ import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
 // is one (Chrome on Android, Safari 17+), ZXing-C++ compiled to WebAssembly everywhere else.
 // The .wasm is a Vite asset of our own origin, precached with this chunk: zxing-wasm would
 // otherwise fetch it from a CDN, which a venue without Wi-Fi (and our CSP) does not allow.
+// Compiling the 0.9 MB module starts as soon as this chunk loads, alongside the camera starting,
+// so the first frame does not wait for it; a failure surfaces on the first read instead.
 prepareZXingModule({
 	overrides: {
 		locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasmUrl : prefix + path)
-	}
-});
+	},
+	fireImmediately: true
+}).catch(() => undefined);
 
 interface NativeDetector {
 	detect(source: ImageData | ImageBitmap): Promise<{ rawValue: string }[]>;
