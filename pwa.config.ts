@@ -42,8 +42,9 @@ export const pwaOptions: Partial<SvelteKitPWAOptions> = {
 	workbox: {
 		// Everything the client build emits, so every route and every lazy chunk opens offline
 		// after one online visit. The plugin adds the prerendered pages and the SPA fallback
-		// (200.html), which answers any navigation that is not a prerendered page.
-		globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,json,webmanifest}'],
+		// (200.html), which answers any navigation that is not a prerendered page. The scanner's
+		// decoder is a .wasm (≈ 0.9 MB): precached too, so a venue without Wi-Fi still scans.
+		globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,json,webmanifest,wasm}'],
 		cleanupOutdatedCaches: true,
 		maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
 	},

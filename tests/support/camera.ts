@@ -20,10 +20,31 @@ const CHROMIUM_ARGS = [
 	'--disable-sync'
 ];
 
-const WIDTH = 640;
-const HEIGHT = 480;
+/** A frame size Chromium's fake camera plays: what a cheap webcam (or an old phone) gives. */
+export interface VideoSize {
+	width: number;
+	height: number;
+}
+const SD: VideoSize = { width: 640, height: 480 };
 /** A quiet zone of four modules, as the QR standard asks for. */
 const QUIET_ZONE = 4;
+
+/** What the iPhone's Contacts app shares as a QR: vCard 3.0 with item groups, 85 modules. */
+export const IPHONE_VCARD = [
+	'BEGIN:VCARD',
+	'VERSION:3.0',
+	'PRODID:-//Apple Inc.//iPhone OS 17.5//EN',
+	'N:陳;怡君;;;',
+	'FN:陳怡君',
+	'ORG:好好設計;使用者研究',
+	'TITLE:資深使用者研究員',
+	'item1.EMAIL;type=INTERNET;type=pref:yijun.chen@example.com.tw',
+	'TEL;type=CELL;type=VOICE;type=pref:+886 912 345 678',
+	'item2.URL;type=pref:https://yijun.example.com.tw',
+	'X-SOCIALPROFILE;type=linkedin:https://www.linkedin.com/in/yijun-chen',
+	'NOTE:Met at the Taipei frontend meetup.',
+	'END:VCARD'
+].join('\r\n');
 
 /** The QR's modules, quiet zone included: true is a dark module. */
 export function qrModules(text: string): boolean[][] {
@@ -52,15 +73,17 @@ function qrBitmap(text: string, width: number, height: number, fill: number): Ui
 }
 
 /**
- * A 640×480 .y4m of the QR held still: I420 frames (full-range luma, neutral chroma). Chromium
- * loops the file, so a second of video is plenty.
+ * A .y4m of the QR held still (or of a blank wall, for `text` null): I420 frames (full-range
+ * luma, neutral chroma). Chromium loops the file, so a second of video is plenty.
  */
-export function qrVideo(text: string, frames = 30): Buffer {
+export function qrVideo(text: string | null, size: VideoSize = SD, frames = 30): Buffer {
+	const { width, height } = size;
 	// Inside the page's scan box (70% of the shorter side), as a person would hold it.
-	const luma = qrBitmap(text, WIDTH, HEIGHT, 0.6);
-	const chroma = Buffer.alloc((WIDTH / 2) * (HEIGHT / 2) * 2, 128);
+	const luma =
+		text === null ? new Uint8Array(width * height).fill(200) : qrBitmap(text, width, height, 0.6);
+	const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
 	const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma]);
-	const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F30:1 C420jpeg\n`);
+	const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F30:1 C420jpeg\n`);
 	return Buffer.concat([header, ...Array.from({ length: frames }, () => frame)]);
 }
 
@@ -122,16 +145,22 @@ export interface FakeCameraSession {
 }
 
 /**
- * Chromium whose only camera plays a video of the QR of `text`; camera permission is granted
- * as if the person had tapped "Allow".
+ * Chromium whose only camera plays a video of the QR of `text` (nothing to read for null), at
+ * 640×480 unless `size` says otherwise; camera permission is granted as if the person had
+ * tapped "Allow".
  */
 export async function launchWithFakeCamera(
-	text: string,
-	options: { executablePath: string; locale?: string; serviceWorkers?: 'allow' | 'block' }
+	text: string | null,
+	options: {
+		executablePath: string;
+		locale?: string;
+		serviceWorkers?: 'allow' | 'block';
+		size?: VideoSize;
+	}
 ): Promise<FakeCameraSession> {
 	const folder = await mkdtemp(join(tmpdir(), 'rapport-camera-'));
 	const video = join(folder, 'qr.y4m');
-	await writeFile(video, qrVideo(text));
+	await writeFile(video, qrVideo(text, options.size));
 	const browser = await chromium.launch({
 		executablePath: options.executablePath,
 		args: [

@@ -66,7 +66,7 @@ describe('ScanSession', () => {
 	});
 
 	it('previews a card and offers the prompt that worked as the talk phrase, not the note', async () => {
-		const scan = new ScanSession('v', 'p');
+		const scan = new ScanSession('v');
 		await scan.accept(url);
 		expect(scan.decoded).toEqual({ ok: true, text: url, card: referenceCard });
 		expect(scan.talkPhrase).toBe('今天是什麼讓你想來？');
@@ -77,7 +77,7 @@ describe('ScanSession', () => {
 	});
 
 	it('saves under the current event, then updates rather than duplicates', async () => {
-		const scan = new ScanSession('v', 'p');
+		const scan = new ScanSession('v');
 		await scan.accept(url);
 		scan.note = '聊到晶片設計';
 		scan.tags = '半導體，工程師';
@@ -122,7 +122,7 @@ describe('ScanSession', () => {
 	});
 
 	it('explains a QR that is not a card and keeps its text', async () => {
-		const scan = new ScanSession('v', 'p');
+		const scan = new ScanSession('v');
 		const wifi = 'WIFI:T:WPA;S:Venue Guest;P:welcome2026;;';
 		await scan.accept(wifi);
 		expect(scan.decoded).toEqual({ ok: false, text: wifi, reason: 'not_a_card' });

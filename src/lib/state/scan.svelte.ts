@@ -9,8 +9,10 @@ import { parseTags } from './people.svelte';
 import type { ExchangeProgress } from './exchangeToken.svelte';
 import { syncSwitch } from './syncSwitch.svelte';
 
-// The scanner page's state. html5-qrcode (≈ 100 KB gz) is imported the moment the camera or a
-// photo is asked for, never before, so not even this page's first paint waits for it.
+// The scanner page's state. html5-qrcode (≈ 100 KB gz) drives the camera and the viewfinder; the
+// decoder (./qrDecoder, ZXing-C++ WebAssembly) reads the frames at the camera's full resolution.
+// Both are imported the moment the camera or a photo is asked for, never before, so not even
+// this page's first paint waits for them.
 
 export type CameraProblem =
 	'denied' | 'no_camera' | 'insecure' | 'in_use' | 'unsupported' | 'failed';
@@ -46,6 +48,38 @@ export function scanBox(width: number, height: number): { width: number; height:
 }
 
 /** An app added to the iPhone home screen asks for the camera again every time it opens. */
+/**
+ * The part of a camera frame the decoder reads, in the video's own pixels: a centred square a
+ * little larger than the scan box drawn on screen, so a code held partly outside it still reads,
+ * at full resolution (html5-qrcode's own loop shrinks the frame to the viewfinder's CSS size,
+ * which loses a dense code at 640×480).
+ */
+export function regionOfInterest(
+	width: number,
+	height: number
+): { x: number; y: number; side: number } {
+	const side = Math.floor(Math.min(width, height) * 0.9);
+	return { x: Math.floor((width - side) / 2), y: Math.floor((height - side) / 2), side };
+}
+
+/** How long the camera looks without reading anything before the page says what helps. */
+export const SCAN_HELP_AFTER_MS = 3000;
+
+/**
+ * What the camera is asked for: the rear camera at 1920×1080 if it can (a dense code needs the
+ * pixels; 640×480 is the fallback browsers pick without asking), focusing continuously where
+ * the platform supports it (an unsupported advanced constraint is skipped, not an error).
+ */
+export function cameraConstraints(cameraId?: string): MediaTrackConstraints {
+	return {
+		...(cameraId ? { deviceId: { exact: cameraId } } : { facingMode: 'environment' }),
+		width: { ideal: 1920 },
+		height: { ideal: 1080 },
+		// `focusMode` is not in TypeScript's DOM types yet; Chrome on Android supports it.
+		advanced: [{ focusMode: 'continuous' } as MediaTrackConstraintSet]
+	};
+}
+
 export function isIosHomeScreenApp(nav: Navigator & { standalone?: boolean }): boolean {
 	return nav.standalone === true;
 }
@@ -68,6 +102,7 @@ export const SCAN_START_MARK = 'rapport:scan-start';
 export const SCAN_DECODED_MARK = 'rapport:scan-decoded';
 
 type Library = typeof import('html5-qrcode');
+type Decoder = typeof import('./qrDecoder');
 
 export class ScanSession {
 	camera = $state<'off' | 'starting' | 'on'>('off');
@@ -77,6 +112,8 @@ export class ScanSession {
 	torchSupported = $state(false);
 	torchOn = $state(false);
 	photo = $state<'idle' | 'reading' | 'failed'>('idle');
+	/** Nothing read for a while: the page says what helps (closer, less glare, held parallel). */
+	struggling = $state(false);
 
 	decoded = $state<Decoded | null>(null);
 	/** Asked for only when the scan had none (a bare profile link): nobody is saved nameless. */
@@ -100,30 +137,29 @@ export class ScanSession {
 	exchange = $state<ExchangeProgress | null>(null);
 
 	#viewfinderId: string;
-	#photoId: string;
 	#scanner: Html5Qrcode | null = null;
 	#library: Promise<Library> | null = null;
+	#decoder: Promise<Decoder> | null = null;
+	#helpTimer: ReturnType<typeof setTimeout> | undefined;
 	#exchangeToken: string | null = null;
 	/** Bumped on every stop, so a start that finishes after it knows it is no longer wanted. */
 	#generation = 0;
 
-	constructor(viewfinderId: string, photoId: string) {
+	constructor(viewfinderId: string) {
 		this.#viewfinderId = viewfinderId;
-		this.#photoId = photoId;
 	}
 
-	#load(): Promise<Library> {
-		this.#library ??= import('html5-qrcode');
-		return this.#library;
+	#loadDecoder(): Promise<Decoder> {
+		this.#decoder ??= import('./qrDecoder');
+		return this.#decoder;
 	}
 
 	async #create(elementId: string): Promise<Html5Qrcode> {
-		const { Html5Qrcode, Html5QrcodeSupportedFormats } = await this.#load();
+		this.#library ??= import('html5-qrcode');
+		const { Html5Qrcode, Html5QrcodeSupportedFormats } = await this.#library;
 		return new Html5Qrcode(elementId, {
 			verbose: false,
-			formatsToSupport: [Html5QrcodeSupportedFormats.QR_CODE],
-			// Where the platform has a native detector (Android Chrome, Safari 17+) it is faster.
-			useBarCodeDetectorIfSupported: true
+			formatsToSupport: [Html5QrcodeSupportedFormats.QR_CODE]
 		});
 	}
 
@@ -139,20 +175,29 @@ export class ScanSession {
 		this.problem = null;
 		this.camera = 'starting';
 		try {
-			const scanner = await this.#create(this.#viewfinderId);
+			const [scanner, decoder] = await Promise.all([
+				this.#create(this.#viewfinderId),
+				this.#loadDecoder()
+			]);
 			if (generation !== this.#generation) return;
 			this.#scanner = scanner;
 			let done = false;
+			const found = (text: string) => {
+				if (done) return;
+				done = true;
+				performance.mark(SCAN_DECODED_MARK);
+				void this.stop().then(() => this.accept(text));
+			};
 			performance.mark(SCAN_START_MARK);
 			await scanner.start(
-				cameraId ? { deviceId: { exact: cameraId } } : { facingMode: 'environment' },
-				{ fps: 15, qrbox: scanBox, disableFlip: true },
-				(text) => {
-					if (done) return;
-					done = true;
-					performance.mark(SCAN_DECODED_MARK);
-					void this.stop().then(() => this.accept(text));
+				{ facingMode: 'environment' },
+				{
+					fps: 15,
+					qrbox: scanBox,
+					disableFlip: true,
+					videoConstraints: cameraConstraints(cameraId)
 				},
+				found,
 				undefined
 			);
 			if (generation !== this.#generation) {
@@ -160,6 +205,9 @@ export class ScanSession {
 				return;
 			}
 			this.camera = 'on';
+			void this.#pauseOwnDecoding(scanner, generation);
+			this.#helpTimer = setTimeout(() => (this.struggling = true), SCAN_HELP_AFTER_MS);
+			void this.#readFrames(decoder, generation, found);
 			this.#readTrack(scanner);
 			await this.#listCameras();
 		} catch (error) {
@@ -167,6 +215,53 @@ export class ScanSession {
 			this.problem = cameraProblemFrom(error);
 			this.camera = 'off';
 			this.#scanner = null;
+		}
+	}
+
+	/**
+	 * html5-qrcode keeps the camera and the viewfinder, but its own decoding (a shrunken frame,
+	 * JavaScript ZXing) only competes with ours for the CPU. It can be paused once its viewfinder
+	 * is set up, which happens when the video starts playing, possibly after start() resolved.
+	 * The page hides its "paused" banner.
+	 */
+	async #pauseOwnDecoding(scanner: Html5Qrcode, generation: number): Promise<void> {
+		const video = document.getElementById(this.#viewfinderId)?.querySelector('video');
+		if (!video) return;
+		if (video.paused || video.readyState < video.HAVE_FUTURE_DATA) {
+			await new Promise((resolve) => video.addEventListener('playing', resolve, { once: true }));
+		}
+		if (generation !== this.#generation) return;
+		try {
+			scanner.pause(false);
+		} catch {
+			// Not pausable after all: both loops read, and the first code either finds is taken.
+		}
+	}
+
+	/** Reads the viewfinder's video, frame after frame, until a code is found or the camera stops. */
+	async #readFrames(
+		decoder: Decoder,
+		generation: number,
+		found: (text: string) => void
+	): Promise<void> {
+		const video = document.getElementById(this.#viewfinderId)?.querySelector('video');
+		const canvas = document.createElement('canvas');
+		const context = canvas.getContext('2d', { willReadFrequently: true });
+		if (!video || !context) return;
+		while (generation === this.#generation) {
+			if (video.readyState >= video.HAVE_CURRENT_DATA && video.videoWidth > 0) {
+				const { x, y, side } = regionOfInterest(video.videoWidth, video.videoHeight);
+				canvas.width = canvas.height = side;
+				context.drawImage(video, x, y, side, side, 0, 0, side, side);
+				try {
+					const text = await decoder.decodeFrame(context.getImageData(0, 0, side, side));
+					if (text && generation === this.#generation) found(text);
+				} catch {
+					// One unreadable frame (the camera stopping under it): the next one is read.
+				}
+			}
+			// One frame's wait (about 1/15 s) leaves the main thread to the page in between.
+			await new Promise((resolve) => setTimeout(resolve, 66));
 		}
 	}
 
@@ -225,6 +320,8 @@ export class ScanSession {
 	/** Lets go of the camera: on leaving the page, hiding it, or after a decode. */
 	async stop(): Promise<void> {
 		this.#generation++;
+		clearTimeout(this.#helpTimer);
+		this.struggling = false;
 		const scanner = this.#scanner;
 		this.#scanner = null;
 		this.camera = 'off';
@@ -236,12 +333,15 @@ export class ScanSession {
 		await this.stop();
 		this.photo = 'reading';
 		try {
-			const scanner = await this.#create(this.#photoId);
-			const text = await scanner.scanFile(file, false);
-			scanner.clear();
+			const text = await (await this.#loadDecoder()).decodePhoto(file);
+			if (text === null) {
+				this.photo = 'failed';
+				return;
+			}
 			this.photo = 'idle';
 			await this.accept(text);
 		} catch {
+			// Not a picture the browser can open (a HEIC on Chrome, a damaged file).
 			this.photo = 'failed';
 		}
 	}

@@ -19,6 +19,7 @@ export {
 	type ScanResult
 } from './card';
 export { decodeCardFragment, encodeCardUrl } from './payload';
+export { otherCodeKind, type OtherCode } from './otherCodes';
 export { qrVersionFor } from './qr';
 export { referenceCard, referenceOrigin } from './reference';
 export { isSafeUrl, safeHref } from './safety';

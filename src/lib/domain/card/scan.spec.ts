@@ -75,6 +75,19 @@ describe('parseScan', () => {
 		expect(parseScan(text)).toStrictEqual({ ok: false, reason: 'not_a_card' });
 	});
 
+	it.each([
+		['https://wa.me/886912345678', 'https://wa.me/886912345678', 'WhatsApp'],
+		['https://api.whatsapp.com/send?phone=+886912345678', 'https://wa.me/886912345678', 'WhatsApp'],
+		['https://u.wechat.com/MGt3X2Z8aAbC', 'https://u.wechat.com/MGt3X2Z8aAbC', 'WeChat'],
+		['http://weixin.qq.com/r/Jz8aBcDeFg', 'https://weixin.qq.com/r/Jz8aBcDeFg', 'WeChat']
+	])('keeps the messenger link %j as a link named after the app', (text, value, label) => {
+		expect(parseScan(text)).toStrictEqual({
+			ok: true,
+			format: 'url',
+			card: { name: '', channels: [{ kind: 'other', value, label }] }
+		});
+	});
+
 	it('refuses more than 4,096 characters before parsing anything', () => {
 		const vcard = toVCard(referenceCard).replace('END:VCARD', 'NOTE:x\r\nEND:VCARD');
 		const padding = 'NOTE:'.padEnd(70, 'x') + '\r\n';

@@ -1,7 +1,7 @@
 import { normalizeCard, SCAN_TEXT_MAX, type Card, type ScanFormat, type ScanResult } from './card';
 import { parseMecard } from './mecard';
 import { decodeCardFragment } from './payload';
-import { parseWebUrl, profileFromUrl } from './profileUrls';
+import { messengerFromUrl, parseWebUrl, profileFromUrl } from './profileUrls';
 import { parseVCard } from './vcard';
 
 function found(format: ScanFormat, card: Card): ScanResult {
@@ -30,6 +30,8 @@ function scan(text: string): ScanResult {
 	if (fragment !== null) return decodeCardFragment(fragment);
 	const profile = profileFromUrl(trimmed);
 	if (profile) return found('url', normalizeCard({ name: '', channels: [profile] }));
+	const messenger = messengerFromUrl(trimmed);
+	if (messenger) return found('url', normalizeCard({ name: '', channels: [messenger] }));
 	return { ok: false, reason: 'not_a_card' };
 }
 
