@@ -54,6 +54,10 @@ export { baseLocale, getLocale, locales, type Locale };
 
 /** Switching reloads the document so every string, the title and `<html lang>` change together. */
 export function switchLanguage(locale: Locale): void {
+	// Paraglide reloads only when the language it reads now differs from the new one, and it reads
+	// the saved choice: so ask it to switch first, and save the choice on the way out.
+	const current = getLocale();
+	void setLocale(locale, { reload: false });
 	saveLanguage(locale);
-	void setLocale(locale);
+	if (locale !== current) window.location.reload();
 }
