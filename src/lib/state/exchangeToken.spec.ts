@@ -30,6 +30,7 @@ function setUp(options: { online?: boolean } = {}) {
 			return { engine, unwatch: () => undefined };
 		},
 		storedDataChanged: async () => undefined,
+		eraseDevice: async () => undefined,
 		watchLocalWrites: () => () => undefined,
 		preference: { read: () => preference, set: (on) => (preference = on) }
 	});
@@ -160,7 +161,7 @@ describe('the exchange token in my QR', () => {
 		await world.sync.enable();
 		world.transport.tokens.push(token('q3Jx-_9ZbT0aKc1mN2pL4w', 120));
 		await world.exchange.exchangeTokenFor(null);
-		await world.sync.signOut();
+		await world.sync.signOut({ erase: false });
 		expect(world.exchange.current).toBeNull();
 		expect(await world.exchange.exchangeTokenFor(null)).toBeNull();
 	});

@@ -109,7 +109,7 @@ describe('ScanSession', () => {
 	});
 
 	it('asks for a name when the scan had none, and refuses to save without one', async () => {
-		const scan = new ScanSession('v', 'p');
+		const scan = new ScanSession('v');
 		await scan.accept('https://line.me/ti/p/~amy.chen');
 		expect(scan.needsName).toBe(true);
 		expect(scan.nameSuggestion).toBe('amy.chen');

@@ -1,11 +1,6 @@
 // Fakes of the sync transport and engine for the state specs: they answer like the server would
 // and record what they were asked.
-import type {
-	AccountChoice,
-	ExchangeArrival,
-	SyncEngine,
-	SyncStatus
-} from '$lib/data/sync/engine';
+import type { AccountChoice, ExchangeArrival, SyncEngine, SyncStatus } from '$lib/data/sync/engine';
 import type { Account, ExchangeToken, SyncTransport } from '$lib/data/sync/transport';
 
 export const anonymous: Account = { userId: 'user-1', email: null, isAnonymous: true };
