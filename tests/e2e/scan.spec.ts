@@ -68,7 +68,7 @@ describe('scan with the camera', () => {
 			.analyze();
 		expect(axe.violations.map((violation) => violation.id)).toEqual([]);
 		// The camera is let go as soon as a code is read.
-		expect(await page.locator('#scan-viewfinder video').count()).toBe(0);
+		await expect.poll(() => page.locator('#scan-viewfinder video').count()).toBe(0);
 
 		await page.getByLabel(t(locale, 'scan_note_label')).fill('聊到設計系統');
 		await page.getByLabel(t(locale, 'scan_tags_label')).fill('設計，前端');
