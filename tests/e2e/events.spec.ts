@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
+	browsersSpeaking,
 	eventually,
 	headingText,
 	launchBrowser,
@@ -12,8 +13,7 @@ import {
 	t,
 	waitForServiceWorkerControl,
 	type AppServer,
-	type BrowserSession,
-	type TestLocale
+	type BrowserSession
 } from '../support/browser';
 import { DAY, iso, person, seedId, seedQueue } from '../support/followups';
 
@@ -30,12 +30,6 @@ afterEach(async () => {
 	await session?.close();
 	session = undefined;
 });
-
-// The browser's language decides on a first visit, so each locale gets a browser speaking it.
-const browsers: { locale: TestLocale; browser: string }[] = [
-	{ locale: 'zh-TW', browser: 'zh-TW' },
-	{ locale: 'en', browser: 'en-US' }
-];
 
 function anEvent(name: string, startsAt: string, endsAt: string) {
 	return {
@@ -72,7 +66,7 @@ const storedEvent = (page: Page, id: string) =>
 		};
 	}, id);
 
-describe.each(browsers)('events in $locale', ({ locale, browser }) => {
+describe.each(browsersSpeaking)('events in $locale', ({ locale, browser }) => {
 	test('an event past its end is not current: home recaps it and no past date is quoted as ahead', async () => {
 		session = await launchBrowser({ locale: browser });
 		const { page } = session;

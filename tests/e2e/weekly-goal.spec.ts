@@ -4,13 +4,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
+	browsersSpeaking,
 	eventually,
 	launchBrowser,
 	startAppServer,
 	t,
 	type AppServer,
-	type BrowserSession,
-	type TestLocale
+	type BrowserSession
 } from '../support/browser';
 import { DAY, iso, person, seedQueue } from '../support/followups';
 
@@ -28,10 +28,6 @@ afterEach(async () => {
 	session = undefined;
 });
 
-const browsers: { locale: TestLocale; browser: string }[] = [
-	{ locale: 'zh-TW', browser: 'zh-TW' },
-	{ locale: 'en', browser: 'en-US' }
-];
 const settings = { timeZone: 'Asia/Taipei', weeklyGoal: 3 };
 
 const item = (page: Page, name: string) => page.locator('article').filter({ hasText: name });
@@ -46,7 +42,7 @@ async function leaveAndComeBack(page: Page): Promise<void> {
 	}
 }
 
-describe.each(browsers)('the weekly goal in $locale', ({ locale, browser }) => {
+describe.each(browsersSpeaking)('the weekly goal in $locale', ({ locale, browser }) => {
 	const progressText = (done: number) => t(locale, 'queue_weekly_progress', { done, goal: 3 });
 	const sectionButton = (page: Page, section: string, count: number) =>
 		page.getByRole('button', {

@@ -192,6 +192,15 @@ function catalogue(locale: string): Record<string, string | Variants[]> {
 const catalogues = { 'zh-TW': catalogue('zh-TW'), en: catalogue('en') } as const;
 export type TestLocale = keyof typeof catalogues;
 /** Keys of the base file are checked by the compiler; feature folders' keys are plain strings. */
+/**
+ * One browser per app language, each speaking it, for journeys run in zh-TW and English: a first
+ * visit follows the browser's languages, so no saved choice is needed.
+ */
+export const browsersSpeaking: readonly { locale: TestLocale; browser: string }[] = [
+	{ locale: 'zh-TW', browser: 'zh-TW' },
+	{ locale: 'en', browser: 'en-US' }
+];
+
 export type MessageKey = Exclude<keyof typeof zhTW, '$schema'> | (string & {});
 type Params = Record<string, string | number>;
 
