@@ -2,7 +2,8 @@
 // card, with the owner's app pulling every ARRIVAL_PULL_MS while the QR is on screen (the gateway
 // has no Realtime; docs/sync.md). Measured at the wire through the test gateway: the guest's one
 // `send_card_back` POST exactly as the page makes it, the owner's `sync_pull` by cursor through
-// supabase-js as the app makes it. 20 sends, each at a random moment of the owner's pull cycle.
+// supabase-js as the app makes it. 20 sends, each at a random moment of the owner's pull cycle,
+// each after a baseline send that the owner pulls at once (the floor an instant push would give).
 // Also the loop's cost: pulls a minute, and bytes of one empty pull (headers and bodies).
 // Runnable alone: `node scripts/bench/send-back.mjs`.
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,8 @@ import { runnerImport } from 'vite';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SENDS = 20;
+// Two sends a round (baseline and ours) must stay under the token's cap of 30 cards a minute.
+const ROUND_MS = 4_500;
 
 /** @param {number[]} values @param {number} share */
 const quantile = (values, share) => {
@@ -83,7 +86,7 @@ export default async function measureSendBack({ progress }) {
 			const page = /** @type {{ changes: { table: string, row: any }[], cursor: string }} */ (data);
 			if (page.changes.length === 0) emptyPullBytes = lastExchangeBytes;
 			for (const { table, row } of page.changes) {
-				if (table === 'connections' && row.source === 'exchange') {
+				if (table === 'connections' && row.source === 'exchange' && !heardAt.has(row.card.name)) {
 					heardAt.set(row.card.name, performance.now());
 				}
 			}
@@ -91,19 +94,22 @@ export default async function measureSendBack({ progress }) {
 		}
 		await pull();
 		let stopped = false;
+		// While the baseline runs, the loop waits, so only the baseline's own pull hears its card.
+		let paused = false;
+		/** @type {Promise<void>} */
+		let inFlight = Promise.resolve();
 		const loop = (async () => {
 			while (!stopped) {
-				await pull();
+				if (!paused) {
+					inFlight = pull();
+					await inFlight;
+				}
 				await new Promise((resolve) => setTimeout(resolve, ARRIVAL_PULL_MS));
 			}
 		})();
 
-		/** @type {number[]} */
-		const delays = [];
-		for (let index = 0; index < SENDS; index++) {
-			await new Promise((resolve) => setTimeout(resolve, Math.random() * ARRIVAL_PULL_MS));
-			const name = `訪客 ${index}`;
-			const tapped = performance.now();
+		/** @param {string} name @param {number} index */
+		async function send(name, index) {
 			const response = await fetch(`${url}/rest/v1/rpc/send_card_back`, {
 				method: 'POST',
 				headers: {
@@ -120,8 +126,33 @@ export default async function measureSendBack({ progress }) {
 				})
 			});
 			if (!response.ok) throw new Error(`send_card_back: ${await response.text()}`);
+		}
+
+		/** @type {number[]} */
+		const delays = [];
+		/** @type {number[]} */
+		const baseline = [];
+		for (let index = 0; index < SENDS; index++) {
+			const roundStart = performance.now();
+			// Baseline, alternating with ours: the same send with the owner pulling at once after it,
+			// which is what an instant push (Realtime) would cost at best.
+			paused = true;
+			await inFlight;
+			const baselineName = `基準 ${index}`;
+			const sentAt = performance.now();
+			await send(baselineName, index);
+			while (!heardAt.has(baselineName)) await pull();
+			baseline.push(Math.round(/** @type {number} */ (heardAt.get(baselineName)) - sentAt));
+			paused = false;
+
+			await new Promise((resolve) => setTimeout(resolve, Math.random() * ARRIVAL_PULL_MS));
+			const name = `訪客 ${index}`;
+			const tapped = performance.now();
+			await send(name, index);
 			while (!heardAt.has(name)) await new Promise((resolve) => setTimeout(resolve, 10));
 			delays.push(Math.round(/** @type {number} */ (heardAt.get(name)) - tapped));
+			const left = ROUND_MS - (performance.now() - roundStart);
+			if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
 		}
 		stopped = true;
 		await loop;
@@ -129,6 +160,8 @@ export default async function measureSendBack({ progress }) {
 		const figures = {
 			sendBackToOwnerMsP95: quantile(delays, 0.95),
 			sendBackToOwnerMsMedian: quantile(delays, 0.5),
+			sendBackBaselineMsP95: quantile(baseline, 0.95),
+			sendBackBaselineMsMedian: quantile(baseline, 0.5),
 			arrivalPullsPerMinute: Math.round(60_000 / ARRIVAL_PULL_MS),
 			arrivalPullBytes: emptyPullBytes
 		};
