@@ -2,17 +2,7 @@
 // of the reader's language, gzip -9), and how long after navigation the first card is on screen.
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync'
-];
+import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
 
 /** @type {import('../bench.mjs').Measure} */
 export default async function measurePrompts({ url, chromiumPath, progress }) {

@@ -2,17 +2,8 @@
 // /follow-ups until its first section is on screen and usable (the page marks `queue-ready` after
 // that render), median of 5 loads in headless Chromium. The bar is 300 ms.
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
 
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync'
-];
 const COUNT = 5000;
 const RUNS = 5;
 

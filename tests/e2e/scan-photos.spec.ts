@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { referenceCard } from '$lib/domain/card';
-import { CHROMIUM_ARGS, openHydrated, startAppServer, type AppServer } from '../support/browser';
+import { openHydrated, startAppServer, type AppServer } from '../support/browser';
+import { CHROMIUM_ARGS } from '../support/chromium-flags.mjs';
 import { waitForDatabase } from '../support/people';
 
 const DENSITIES = [1, 1.5, 2, 2.625, 3, 4];

@@ -16,18 +16,7 @@ import sirv from 'sirv';
 import { inject } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import zhTW from '../../messages/zh-TW.json' with { type: 'json' };
-
-/** The flags every headless Chromium run on these machines uses (see DESIGN.md). */
-export const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync'
-];
+import { CHROMIUM_ARGS } from './chromium-flags.mjs';
 
 export interface AppServer {
 	/** Origin without a trailing slash, e.g. `http://127.0.0.1:41234`. */

@@ -7,18 +7,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { encode } from 'uqr';
-
-/** The same headless flags as tests/support/browser.ts (see DESIGN.md). */
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync'
-];
+import { CHROMIUM_ARGS } from './chromium-flags.mjs';
 
 /** A frame size Chromium's fake camera plays: what a cheap webcam (or an old phone) gives. */
 export interface VideoSize {
