@@ -7,14 +7,11 @@
 // shell's own measures, in file-name order, and the objects are merged into the one JSON line.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { launch as launchChrome } from 'chrome-launcher';
-import lighthouse from 'lighthouse';
 import { chromium } from 'playwright-core';
-import sirv from 'sirv';
+import { serveFolder } from './bench/support/serve.mjs';
 import { CHROMIUM_ARGS } from '../tests/support/chromium-flags.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,25 +64,13 @@ function build() {
 }
 
 /**
- * Serves the build like `npm run serve` on a free port of 127.0.0.1.
+ * Serves the build like `npm run serve`.
  * @returns {Promise<string>} the origin
  */
 async function serve() {
-	const handler = sirv(buildDir, { single: '200.html', dev: false });
-	const server = createServer((request, response) => handler(request, response));
-	await new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => resolve(undefined));
-	});
-	cleanups.push(
-		() =>
-			new Promise((resolve) => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			})
-	);
-	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-	return `http://127.0.0.1:${address.port}`;
+	const { url, close } = await serveFolder(buildDir, { single: '200.html' });
+	cleanups.push(close);
+	return url;
 }
 
 /**
@@ -131,74 +116,6 @@ async function firstLoadJs({ url, chromiumPath }) {
 	}
 }
 
-const LIGHTHOUSE_CATEGORIES = {
-	performance: 'lighthousePerformance',
-	accessibility: 'lighthouseAccessibility',
-	'best-practices': 'lighthouseBestPractices'
-};
-
-/** Lighthouse audit id → figure name; times in ms, layout shift unitless. */
-const LIGHTHOUSE_METRICS = {
-	'first-contentful-paint': 'lighthouseFcpMs',
-	'largest-contentful-paint': 'lighthouseLcpMs',
-	'total-blocking-time': 'lighthouseTbtMs',
-	'cumulative-layout-shift': 'lighthouseCls',
-	'speed-index': 'lighthouseSpeedIndexMs'
-};
-
-/**
- * Lighthouse's default (mobile, simulated throttling) run on `/`.
- * @type {Measure}
- */
-async function lighthouseScores({ url, chromiumPath }) {
-	progress('lighthouse: mobile run on /');
-	const chrome = await launchChrome({
-		chromePath: chromiumPath,
-		chromeFlags: CHROMIUM_ARGS,
-		logLevel: 'silent'
-	});
-	const killChrome = () => chrome.kill();
-	cleanups.push(killChrome);
-	try {
-		const result = await lighthouse(
-			`${url}/`,
-			{ port: chrome.port, logLevel: 'error', onlyCategories: Object.keys(LIGHTHOUSE_CATEGORIES) },
-			undefined
-		);
-		if (!result) throw new Error('Lighthouse returned no result');
-		const { lhr } = result;
-		if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.message}`);
-		for (const warning of lhr.runWarnings) progress(`lighthouse warning: ${warning}`);
-
-		/** @type {Record<string, unknown>} */
-		const figures = {};
-		for (const [id, key] of Object.entries(LIGHTHOUSE_CATEGORIES)) {
-			const score = lhr.categories[id]?.score;
-			figures[key] = typeof score === 'number' ? Math.round(score * 100) : null;
-		}
-		// The metrics behind the performance score, to see which one moved.
-		for (const [audit, key] of Object.entries(LIGHTHOUSE_METRICS)) {
-			const value = lhr.audits[audit]?.numericValue;
-			if (typeof value !== 'number') figures[key] = null;
-			else figures[key] = key.endsWith('Ms') ? Math.round(value) : Math.round(value * 1000) / 1000;
-		}
-		// The audits that cost points where the bar is 100, for diagnosis without the full report.
-		const failed = new Set();
-		for (const id of ['accessibility', 'best-practices']) {
-			for (const ref of lhr.categories[id]?.auditRefs ?? []) {
-				const score = lhr.audits[ref.id]?.score;
-				if (typeof score === 'number' && score < 1) failed.add(ref.id);
-			}
-		}
-		figures.lighthouseFailedAudits = [...failed].sort();
-		progress(`lighthouse: ${JSON.stringify(figures)}`);
-		return figures;
-	} finally {
-		cleanups.splice(cleanups.indexOf(killChrome), 1);
-		killChrome();
-	}
-}
-
 /** @returns {Promise<Measure[]>} */
 async function featureMeasures() {
 	const folder = join(root, 'scripts', 'bench');
@@ -212,7 +129,7 @@ async function featureMeasures() {
 }
 
 /** @type {Measure[]} */
-const measures = [firstLoadJs, lighthouseScores, ...(await featureMeasures())];
+const measures = [firstLoadJs, ...(await featureMeasures())];
 
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 	process.on(signal, () => {

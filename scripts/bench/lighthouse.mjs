@@ -1,0 +1,174 @@
+// Lighthouse mobile (simulated throttling) on `/` and on `/c#<reference card>` — the page a
+// visitor without the app sees first — side by side with a bare SvelteKit site serving the same
+// text (support/bareSvelteKit.mjs), alternating ours and the baseline RUNS times each, so a busy
+// machine slows both alike. Medians are the figures; every raw run is printed and returned.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch as launchChrome } from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { chromium } from 'playwright-core';
+import { runnerImport } from 'vite';
+import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
+import { buildBareSvelteKit } from './support/bareSvelteKit.mjs';
+import { serveFolder } from './support/serve.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RUNS = 3;
+
+const CATEGORIES = {
+	performance: 'Performance',
+	accessibility: 'Accessibility',
+	'best-practices': 'BestPractices'
+};
+
+/** Lighthouse audit id → figure suffix; times in ms, layout shift unitless. */
+const METRICS = {
+	'first-contentful-paint': 'FcpMs',
+	'largest-contentful-paint': 'LcpMs',
+	'total-blocking-time': 'TbtMs',
+	'cumulative-layout-shift': 'Cls',
+	'speed-index': 'SpeedIndexMs'
+};
+
+/** @param {number[]} values */
+function median(values) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * One Lighthouse run in a fresh Chromium.
+ * @param {string} url @param {string} chromiumPath
+ * @returns {Promise<{ figures: Record<string, number | null>, failedAudits: string[] }>}
+ */
+async function audit(url, chromiumPath) {
+	const chrome = await launchChrome({
+		chromePath: chromiumPath,
+		chromeFlags: CHROMIUM_ARGS,
+		logLevel: 'silent'
+	});
+	try {
+		const result = await lighthouse(
+			url,
+			{ port: chrome.port, logLevel: 'error', onlyCategories: Object.keys(CATEGORIES) },
+			undefined
+		);
+		if (!result) throw new Error('Lighthouse returned no result');
+		const { lhr } = result;
+		if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.message}`);
+		/** @type {Record<string, number | null>} */
+		const figures = {};
+		for (const [id, suffix] of Object.entries(CATEGORIES)) {
+			const score = lhr.categories[id]?.score;
+			figures[suffix] = typeof score === 'number' ? Math.round(score * 100) : null;
+		}
+		for (const [id, suffix] of Object.entries(METRICS)) {
+			const value = lhr.audits[id]?.numericValue;
+			figures[suffix] =
+				typeof value !== 'number'
+					? null
+					: suffix.endsWith('Ms')
+						? Math.round(value)
+						: Math.round(value * 1000) / 1000;
+		}
+		// The audits that cost points where the bar is 100, for diagnosis without the full report.
+		const failedAudits = [];
+		for (const id of ['accessibility', 'best-practices']) {
+			for (const ref of lhr.categories[id]?.auditRefs ?? []) {
+				const score = lhr.audits[ref.id]?.score;
+				if (typeof score === 'number' && score < 1) failedAudits.push(ref.id);
+			}
+		}
+		return { figures, failedAudits };
+	} finally {
+		chrome.kill();
+	}
+}
+
+/**
+ * The title and visible text of one of our pages, as a zh-TW visitor sees it.
+ * @param {string} url @param {string} chromiumPath
+ */
+async function textOf(url, chromiumPath) {
+	const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+	try {
+		const context = await browser.newContext({ locale: 'zh-TW', serviceWorkers: 'block' });
+		const page = await context.newPage();
+		await page.goto(url, { waitUntil: 'networkidle' });
+		return {
+			title: await page.title(),
+			lines: (await page.locator('body').innerText())
+				.split('\n')
+				.map((line) => line.trim())
+				.filter(Boolean)
+		};
+	} finally {
+		await browser.close();
+	}
+}
+
+/** @type {import('../bench.mjs').Measure} */
+export default async function measureLighthouse({ url, chromiumPath, progress }) {
+	const { module: codec } = await runnerImport(join(root, 'src/lib/domain/card/index.ts'), {
+		configFile: false,
+		logLevel: 'error'
+	});
+	const cardPath = new URL(codec.encodeCardUrl(codec.referenceCard, url)).href.slice(url.length);
+	const pages = [
+		{ name: 'home', prefix: 'lighthouse', route: '/', path: '/' },
+		{ name: 'card page', prefix: 'lighthouseCardPage', route: '/c', path: cardPath }
+	];
+
+	const bare = await buildBareSvelteKit({
+		root,
+		progress,
+		pages: await Promise.all(
+			pages.map(async ({ route, path }) => ({
+				route,
+				...(await textOf(`${url}${path}`, chromiumPath))
+			}))
+		)
+	});
+	const bareServer = await serveFolder(bare.buildDir);
+	try {
+		/** @type {Record<string, unknown>} */
+		const figures = {};
+		/** @type {Record<string, { ours: Record<string, number | null>[], bare: Record<string, number | null>[] }>} */
+		const runs = {};
+		const failed = new Set();
+		for (const { name, prefix, path } of pages) {
+			runs[name] = { ours: [], bare: [] };
+			for (let run = 1; run <= RUNS; run++) {
+				const ours = await audit(`${url}${path}`, chromiumPath);
+				const baseline = await audit(`${bareServer.url}${path}`, chromiumPath);
+				runs[name].ours.push(ours.figures);
+				runs[name].bare.push(baseline.figures);
+				for (const id of ours.failedAudits) failed.add(id);
+				progress(
+					`lighthouse ${name} run ${run}: ours ${JSON.stringify(ours.figures)}, ` +
+						`bare ${JSON.stringify(baseline.figures)}`
+				);
+			}
+			for (const suffix of [...Object.values(CATEGORIES), ...Object.values(METRICS)]) {
+				const of = (/** @type {Record<string, number | null>[]} */ list) => {
+					const values = list.map((figure) => figure[suffix]).filter((v) => typeof v === 'number');
+					return values.length === list.length ? median(/** @type {number[]} */ (values)) : null;
+				};
+				figures[`${prefix}${suffix}`] = of(runs[name].ours);
+				figures[`${prefix}${suffix}Baseline`] = of(runs[name].bare);
+			}
+		}
+		figures.lighthouseFailedAudits = [...failed].sort();
+		figures.lighthouseRuns = runs;
+		progress(
+			`lighthouse medians of ${RUNS}: ${JSON.stringify(
+				Object.fromEntries(Object.entries(figures).filter(([key]) => key !== 'lighthouseRuns'))
+			)}`
+		);
+		return figures;
+	} finally {
+		await bareServer.close();
+		await bare.remove();
+	}
+}
