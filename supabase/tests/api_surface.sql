@@ -51,7 +51,7 @@ select results_eq(
 		-- A guest with no account: both are guarded by the exchange token (docs/sync.md).
 		('peek_exchange(text)', true, true, true),
 		('schedule_post_event_follow_up()', false, false, false),
-		('send_card_back(text,text,jsonb,uuid,text)', true, true, true),
+		('send_card_back(text,text,jsonb,uuid,uuid,text)', true, true, true),
 		('sync_pull(text,integer)', false, false, true),
 		('sync_push(jsonb)', false, false, true)$$,
 	'public holds these functions, with these rights; anon may call only the guest''s two'

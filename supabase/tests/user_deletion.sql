@@ -105,7 +105,7 @@ select pg_temp.as_persona('B', format(
 	$$select public.accept_exchange(%L, '{"name": "Bo"}')::text$$, :'a_token'));
 select pg_temp.as_persona('guest', format(
 	$$select public.send_card_back(token => %L, owner_name => 'Amy', card => '{"name": "Guest"}',
-		delivery_id => gen_random_uuid())::text$$, :'a_token'));
+		delivery_id => gen_random_uuid(), guest_id => gen_random_uuid())::text$$, :'a_token'));
 select pg_temp.as_persona('A', format(
 	$$select public.accept_exchange(%L, '{"name": "Amy"}')::text$$, :'b_token'));
 
