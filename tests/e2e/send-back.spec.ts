@@ -4,7 +4,7 @@
 // is in A's people with the follow-up the database scheduled. Again with B offline at the tap and
 // back online later (and a reload in between, which must not send twice). A forged link (A's card,
 // C's token) is refused with the mismatch sentence and sends nothing. On a 320 px screen the
-// notices on the QR cover none of its buttons.
+// notices on the QR cover none of its buttons. A browser that sent 20 cards this hour is told so.
 import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -234,6 +234,30 @@ describe('a guest without the app sends their card back from the card page', () 
 			.click();
 		await page.waitForURL(/\/people\/[0-9a-f-]{36}$/);
 		await page.getByLabel(t(locale, 'people_note_label')).waitFor();
+	});
+
+	test('a browser that has sent 20 cards this hour is told so, and sends nothing', async () => {
+		const { page, pageErrors } = await newGuest();
+		await openHydrated(page, link);
+		await fillForm(page, '張大同', 'datong');
+		const guestId = '00000000-0000-4000-8000-0000000000b1';
+		await page.evaluate((kept) => localStorage.setItem('rapport.sendBack', JSON.stringify(kept)), {
+			guestId,
+			pending: [],
+			sent: {}
+		});
+		const token = TOKENED_LINK.exec(link)?.[1] ?? '';
+		await stack.admin.query(
+			`insert into public.exchange_token_uses (owner_id, token_id, delivery_id, guest_id, used_at)
+			select t.owner_id, t.id, gen_random_uuid(), $2, now() - interval '30 minutes'
+			from public.exchange_tokens t, generate_series(1, 20)
+			where t.token_hash = $1`,
+			[createHash('sha256').update(token).digest(), guestId]
+		);
+		await sendButton(page).click();
+		await page.getByText(t(locale, 'send_back_error_sender_limited')).waitFor();
+		expect(await serverArrivals(OWNER)).toEqual(['林志明', '王小明'].sort());
+		expect(pageErrors).toEqual([]);
 	});
 
 	test('a forged link (A’s card, C’s token) is refused with the mismatch sentence', async () => {
