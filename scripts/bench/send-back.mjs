@@ -122,6 +122,8 @@ export default async function measureSendBack({ progress }) {
 					owner_name: '陳怡君',
 					card: { name, channels: [{ kind: 'line', value: `guest${index}` }] },
 					delivery_id: randomUUID(),
+					// Every send is another guest, as at a real venue.
+					guest_id: randomUUID(),
 					message: null
 				})
 			});

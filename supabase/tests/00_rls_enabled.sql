@@ -61,7 +61,7 @@ select is(
 		where n.nspname = 'public' and has_function_privilege('anon', p.oid, 'EXECUTE')
 		order by 1
 	),
-	array['peek_exchange(text)', 'send_card_back(text,text,jsonb,uuid,text)'],
+	array['peek_exchange(text)', 'send_card_back(text,text,jsonb,uuid,uuid,text)'],
 	'anon can execute no function in public but the guest''s two exchange calls'
 );
 

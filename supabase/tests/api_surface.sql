@@ -3,7 +3,7 @@
 -- so a new object in public, or a new grant, fails here until it is listed on purpose. Internals
 -- (parsers, SECURITY DEFINER look-ups, jobs) live in `internal`, which the API does not expose.
 begin;
-select plan(9);
+select plan(14);
 
 -- Privileges of a role on a table, as one sorted word list.
 create function pg_temp.table_privileges(role_name text, relation oid)
@@ -51,7 +51,7 @@ select results_eq(
 		-- A guest with no account: both are guarded by the exchange token (docs/sync.md).
 		('peek_exchange(text)', true, true, true),
 		('schedule_post_event_follow_up()', false, false, false),
-		('send_card_back(text,text,jsonb,uuid,text)', true, true, true),
+		('send_card_back(text,text,jsonb,uuid,uuid,text)', true, true, true),
 		('sync_pull(text,integer)', false, false, true),
 		('sync_push(jsonb)', false, false, true)$$,
 	'public holds these functions, with these rights; anon may call only the guest''s two'
@@ -72,6 +72,84 @@ select is(
 	0,
 	'anon may call nothing in internal'
 );
+
+-- A function gets EXECUTE for PUBLIC when it is created (a null ACL is that default), so a helper
+-- added without its revoke shows up here.
+select is(
+	(select array_agg(p.oid::regprocedure::text order by 1) from pg_proc p
+		where p.pronamespace = 'internal'::regnamespace
+			and (p.proacl is null
+				or exists (select from aclexplode(p.proacl) a where a.grantee = 0 and a.privilege_type = 'EXECUTE'))),
+	null,
+	'PUBLIC may execute nothing in internal'
+);
+
+-- sync_push and sync_pull are SECURITY INVOKER (RLS is their owner check), so the caller must be
+-- able to run what they call, and nothing more (20261202210000_internal_execute.sql). The
+-- SECURITY DEFINER ones answer only about the caller, or about the ids the caller names.
+select results_eq(
+	$$select p.oid::regprocedure::text collate "default", p.prosecdef
+		from pg_proc p
+		where p.pronamespace = 'internal'::regnamespace
+			and has_function_privilege('authenticated', p.oid, 'execute')
+		order by 1$$,
+	$$values
+		('internal.sync_bound(timestamp with time zone)', false),
+		('internal.sync_caller()', true),
+		('internal.sync_claim_my_tx()', true),
+		('internal.sync_connection_wins(connections,connections)', false),
+		('internal.sync_epoch()', true),
+		('internal.sync_field_time(jsonb,text,timestamp with time zone)', false),
+		('internal.sync_field_times(jsonb,timestamp with time zone)', false),
+		('internal.sync_follow_up_owned_elsewhere(uuid)', true),
+		('internal.sync_last_tx()', true),
+		('internal.sync_merge_connection(connections,connections)', false),
+		('internal.sync_parse_boolean(jsonb,text)', false),
+		('internal.sync_parse_instant(jsonb,text,boolean)', false),
+		('internal.sync_parse_integer(jsonb,text)', false),
+		('internal.sync_parse_object(jsonb,text)', false),
+		('internal.sync_parse_tags(jsonb,text)', false),
+		('internal.sync_parse_text(jsonb,text)', false),
+		('internal.sync_parse_uuid(jsonb,text,boolean)', false),
+		('internal.sync_push_answer(jsonb,jsonb)', false),
+		('internal.sync_push_each(jsonb)', false),
+		('internal.sync_push_known_ids(uuid[],uuid[],uuid[])', true),
+		('internal.sync_push_set(jsonb)', false),
+		('internal.sync_server_row(text,jsonb)', false),
+		('internal.sync_wire_connection(connections)', false),
+		('internal.sync_wire_event(events)', false),
+		('internal.sync_wire_follow_up(follow_ups)', false),
+		('internal.sync_wire_profile(profiles)', false)$$,
+	'authenticated may execute only what sync_push and sync_pull call in internal'
+);
+
+-- By persona: a signed-in user reaching for another account's clock or quota counts, and a guest
+-- with the anon key reaching for anything in internal.
+insert into auth.users (id, email, is_anonymous) values
+	('0a000000-0000-4000-8000-00000000000a', 'a@example.test', false),
+	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
+set local role authenticated;
+set local request.jwt.claims to
+	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}';
+select throws_ok(
+	$$select internal.sync_claim_tx('0b000000-0000-4000-8000-00000000000b')$$,
+	'42501', null,
+	'authenticated cannot claim (lock, move) another owner''s sync clock'
+);
+select throws_ok(
+	$$select internal.sync_add_usage('0b000000-0000-4000-8000-00000000000b', 'connections', 100000, 0, false)$$,
+	'42501', null,
+	'authenticated cannot change another owner''s quota counts'
+);
+reset role;
+set local role anon;
+set local request.jwt.claims to '{"role": "anon"}';
+select throws_ok(
+	$$select internal.sync_caller()$$,
+	'42501', null,
+	'anon cannot reach internal at all'
+);
+reset role;
 
 select ok(
 	not has_schema_privilege('anon', 'internal', 'usage')

@@ -9,7 +9,7 @@
 -- Fixture tokens are made as postgres with known texts; the limits are reached by inserting past
 -- uses rather than by calling thousands of times.
 begin;
-select plan(66);
+select plan(75);
 
 create function pg_temp.outcome(statement text)
 returns text
@@ -26,13 +26,15 @@ exception
 end;
 $$;
 
--- As a guest with no session: send_card_back with a fresh delivery id unless one is given.
+-- As a guest with no session: send_card_back with a fresh delivery id and a browser of its own
+-- unless they are given.
 create function pg_temp.send(
 	token text,
 	card jsonb,
 	owner_name text default '陳怡君',
 	message text default null,
-	delivery uuid default gen_random_uuid()
+	delivery uuid default gen_random_uuid(),
+	guest uuid default gen_random_uuid()
 )
 returns text
 language plpgsql
@@ -43,8 +45,8 @@ begin
 	set local role anon;
 	perform set_config('request.jwt.claims', '{"role": "anon"}', true);
 	result := pg_temp.outcome(format(
-		'select public.send_card_back(token => %L, owner_name => %L, card => %L, delivery_id => %L, message => %L)',
-		token, owner_name, card, delivery, message
+		'select public.send_card_back(token => %L, owner_name => %L, card => %L, delivery_id => %L, guest_id => %L, message => %L)',
+		token, owner_name, card, delivery, guest, message
 	));
 	reset role;
 	return result;
@@ -170,6 +172,11 @@ select is(
 	pg_temp.send(:'main', '{"name": "Lin"}', delivery => null),
 	'P0001 exchange_delivery_invalid',
 	'guest: a delivery needs its idempotency key'
+);
+select is(
+	pg_temp.send(:'main', '{"name": "Lin"}', guest => null),
+	'P0001 exchange_delivery_invalid',
+	'guest: a delivery needs the browser''s id'
 );
 
 -- Bad tokens and forged links ----------------------------------------------------------------------
@@ -335,6 +342,75 @@ select is(pg_temp.send(:'nina_token', '{"name": "Lin"}', owner_name => 'Nina'), 
 	'anonymous owner: the 50th card of the day is accepted');
 select is(pg_temp.send(:'nina_token', '{"name": "Lin"}', owner_name => 'Nina'), 'P0001 exchange_rate_limited',
 	'anonymous owner: the 51st is refused');
+
+-- Per sender: 20 cards an hour from one browser, whatever the token or owner.
+select pg_temp.token('sender', '0c000000-0000-4000-8000-00000000000c') as sender_token \gset
+insert into public.exchange_token_uses (owner_id, token_id, delivery_id, guest_id, used_at)
+select t.owner_id, t.id, gen_random_uuid(), '00000000-0000-4000-8000-0000000000b1', now() - make_interval(mins => n)
+from generate_series(1, 19) n
+join public.exchange_tokens t on t.token_hash = extensions.digest(:'sender_token', 'sha256');
+select is(
+	pg_temp.send(:'sender_token', '{"name": "Spam"}', owner_name => 'Chris',
+		guest => '00000000-0000-4000-8000-0000000000b1'),
+	'{"status": "accepted"}',
+	'per sender: the 20th card within an hour from one browser is accepted'
+);
+select is(
+	pg_temp.send(:'sender_token', '{"name": "Spam"}', owner_name => 'Chris',
+		guest => '00000000-0000-4000-8000-0000000000b1'),
+	'P0001 exchange_sender_limited',
+	'per sender: the 21st is refused, with its own code'
+);
+select is(
+	pg_temp.send(:'sender_token', '{"name": "Other guest"}', owner_name => 'Chris'),
+	'{"status": "accepted"}',
+	'per sender: another browser still gets through'
+);
+update public.exchange_token_uses set used_at = used_at - interval '1 hour'
+	where guest_id = '00000000-0000-4000-8000-0000000000b1';
+select is(
+	pg_temp.send(:'sender_token', '{"name": "Spam"}', owner_name => 'Chris',
+		guest => '00000000-0000-4000-8000-0000000000b1'),
+	'{"status": "accepted"}',
+	'per sender: an hour later the browser may send again'
+);
+
+-- Per sender: a second card from the same browser to the same owner updates the first.
+select pg_temp.token('again', '0c000000-0000-4000-8000-00000000000c') as again_token \gset
+select pg_temp.send(:'sender_token', '{"name": "王小明"}', owner_name => 'Chris',
+	message => '剛剛聊到長照', guest => '00000000-0000-4000-8000-0000000000b2');
+update public.connections set note = 'Chris''s own note'
+	where owner_id = '0c000000-0000-4000-8000-00000000000c' and card ->> 'name' = '王小明';
+select is(
+	pg_temp.send(:'again_token', '{"name": "王小明", "channels": [{"kind": "line", "value": "xiaoming"}]}',
+		owner_name => 'Chris', message => 'again', guest => '00000000-0000-4000-8000-0000000000b2'),
+	'{"status": "accepted"}',
+	'same sender, same owner, another QR: accepted'
+);
+select results_eq(
+	$$select card, note from public.connections
+		where owner_id = '0c000000-0000-4000-8000-00000000000c' and card ->> 'name' = '王小明'$$,
+	$$values ('{"name": "王小明", "channels": [{"kind": "line", "value": "xiaoming"}]}'::jsonb,
+		'Chris''s own note')$$,
+	'same sender, same owner: one connection, with the new card and the owner''s note kept'
+);
+select is(
+	(select count(*)::int from public.follow_ups f join public.connections c on c.id = f.connection_id
+		where c.owner_id = '0c000000-0000-4000-8000-00000000000c' and c.card ->> 'name' = '王小明'),
+	1,
+	'same sender, same owner: one follow-up'
+);
+update public.connections set deleted_at = now()
+	where owner_id = '0c000000-0000-4000-8000-00000000000c' and card ->> 'name' = '王小明';
+select pg_temp.send(:'again_token', '{"name": "王小明"}', owner_name => 'Chris',
+	guest => '00000000-0000-4000-8000-0000000000b2');
+select is(
+	(select count(*)::int from public.connections
+		where owner_id = '0c000000-0000-4000-8000-00000000000c' and card ->> 'name' = '王小明'
+			and deleted_at is null),
+	1,
+	'same sender after the owner deleted them: a new connection, not a revived one'
+);
 
 -- The app-to-app path obeys the same token rules.
 insert into auth.users (id, email, is_anonymous) values

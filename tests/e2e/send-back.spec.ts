@@ -3,7 +3,8 @@
 // a LINE ID, and taps Send once. A hears "{name} sent you their card" on the QR within 5 s, and B
 // is in A's people with the follow-up the database scheduled. Again with B offline at the tap and
 // back online later (and a reload in between, which must not send twice). A forged link (A's card,
-// C's token) is refused with the mismatch sentence and sends nothing.
+// C's token) is refused with the mismatch sentence and sends nothing. On a 320 px screen the
+// notices on the QR cover none of its buttons. A browser that sent 20 cards this hour is told so.
 import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -93,6 +94,37 @@ async function heardOn(page: Page, name: string, since: number): Promise<number>
 	return Date.now() - since;
 }
 
+/**
+ * The QR dialog's controls that an arrival notice covers, or that cannot be reached: each is
+ * scrolled into view, must not intersect a notice, and must be what a tap at its centre hits.
+ */
+async function coveredControls(page: Page): Promise<string[]> {
+	return page.getByRole('dialog').evaluate((dialog) => {
+		const notices = [...dialog.querySelectorAll('[data-testid="exchange-arrival"]')];
+		const controls = [...dialog.querySelectorAll<HTMLElement>('button, a, [data-testid="my-qr"]')];
+		const covered: string[] = [];
+		for (const control of controls) {
+			control.scrollIntoView({ block: 'nearest' });
+			const box = control.getBoundingClientRect();
+			const name = control.textContent?.trim() || control.tagName;
+			const inNotice = notices.find((notice) => notice.contains(control));
+			const overlapped = notices.some((notice) => {
+				if (notice === inNotice) return false;
+				const other = notice.getBoundingClientRect();
+				return (
+					box.left < other.right &&
+					other.left < box.right &&
+					box.top < other.bottom &&
+					other.top < box.bottom
+				);
+			});
+			const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+			if (overlapped || !hit || !control.contains(hit)) covered.push(name);
+		}
+		return covered;
+	});
+}
+
 async function ownersPeople(page: Page) {
 	const connections = await readStore(page, 'connections');
 	const followUps = await readStore(page, 'followUps');
@@ -176,6 +208,20 @@ describe('a guest without the app sends their card back from the card page', () 
 		expect(pageErrors).toEqual([]);
 	});
 
+	test('on a small screen the notices leave every control of the QR clear and reachable', async () => {
+		const { page } = owner;
+		const dialog = page.getByRole('dialog');
+		await dialog.getByTestId('exchange-arrival').nth(1).waitFor();
+		for (const viewport of [
+			{ width: 320, height: 700 },
+			{ width: 390, height: 844 }
+		]) {
+			await page.setViewportSize(viewport);
+			expect(await coveredControls(page), `at ${viewport.width}×${viewport.height}`).toEqual([]);
+		}
+		await page.setViewportSize({ width: 390, height: 844 });
+	});
+
 	test('the owner heard of each within 5 s, and the notice opens the person with the note', async () => {
 		expect(heardAfterMs).toHaveLength(2);
 		for (const ms of heardAfterMs) expect(ms).toBeLessThan(HEARD_WITHIN_MS);
@@ -188,6 +234,30 @@ describe('a guest without the app sends their card back from the card page', () 
 			.click();
 		await page.waitForURL(/\/people\/[0-9a-f-]{36}$/);
 		await page.getByLabel(t(locale, 'people_note_label')).waitFor();
+	});
+
+	test('a browser that has sent 20 cards this hour is told so, and sends nothing', async () => {
+		const { page, pageErrors } = await newGuest();
+		await openHydrated(page, link);
+		await fillForm(page, '張大同', 'datong');
+		const guestId = '00000000-0000-4000-8000-0000000000b1';
+		await page.evaluate((kept) => localStorage.setItem('rapport.sendBack', JSON.stringify(kept)), {
+			guestId,
+			pending: [],
+			sent: {}
+		});
+		const token = TOKENED_LINK.exec(link)?.[1] ?? '';
+		await stack.admin.query(
+			`insert into public.exchange_token_uses (owner_id, token_id, delivery_id, guest_id, used_at)
+			select t.owner_id, t.id, gen_random_uuid(), $2, now() - interval '30 minutes'
+			from public.exchange_tokens t, generate_series(1, 20)
+			where t.token_hash = $1`,
+			[createHash('sha256').update(token).digest(), guestId]
+		);
+		await sendButton(page).click();
+		await page.getByText(t(locale, 'send_back_error_sender_limited')).waitFor();
+		expect(await serverArrivals(OWNER)).toEqual(['林志明', '王小明'].sort());
+		expect(pageErrors).toEqual([]);
 	});
 
 	test('a forged link (A’s card, C’s token) is refused with the mismatch sentence', async () => {

@@ -30,13 +30,17 @@ export interface QueuedWrite {
 	recordId: string;
 }
 
-const queuedListeners = new Set<() => void>();
+/** Which record a queued change wrote. */
+export type QueuedRecord = Pick<QueuedWrite, 'store' | 'recordId'>;
+
+const queuedListeners = new Set<(written: QueuedRecord[]) => void>();
 
 /**
- * Hears of every change queued for sync, once its transaction has committed: how sync pushes
- * soon after a save without each screen having to tell it.
+ * Hears of every change queued for sync, once its transaction has committed, with the records it
+ * wrote: how sync pushes soon after a save, and an open screen shows a write made elsewhere on
+ * the device, without each writer having to tell them.
  */
-export function onQueued(listener: () => void): () => void {
+export function onQueued(listener: (written: QueuedRecord[]) => void): () => void {
 	queuedListeners.add(listener);
 	return () => queuedListeners.delete(listener);
 }
@@ -67,7 +71,8 @@ export async function putAllAndQueue(db: RapportDatabase, writes: QueuedWrite[])
 		}),
 		tx.done
 	]);
-	for (const listener of queuedListeners) listener();
+	const written = writes.map(({ store, recordId }) => ({ store, recordId }));
+	for (const listener of queuedListeners) listener(written);
 }
 
 export function putAndQueue(

@@ -24,6 +24,9 @@ export interface PendingSendBack {
 	message: string | null;
 	/** The idempotency key: the same form sent again is delivered once. */
 	deliveryId: string;
+	/** This browser's id (sendBackStore.guestId): the server's per-sender cap, and a second card
+	 * to the same owner updating the first. */
+	guestId: string;
 }
 
 const pendingSchema = z.object({
@@ -31,10 +34,12 @@ const pendingSchema = z.object({
 	ownerName: z.string(),
 	card: storedCardSchema,
 	message: z.nullable(z.string()),
-	deliveryId: z.uuid()
+	deliveryId: z.uuid(),
+	guestId: z.uuid()
 });
 const sentSchema = z.object({ ownerName: z.string(), at: z.string() });
 const keptSchema = z.object({
+	guestId: z.optional(z.uuid()),
 	pending: z._default(z.array(pendingSchema), []),
 	sent: z._default(z.record(z.string(), sentSchema), {})
 });
@@ -63,6 +68,15 @@ export function sendBackStore(storage: Pick<Storage, 'getItem' | 'setItem'>) {
 		storage.setItem(KEY, JSON.stringify({ ...kept, sent: Object.fromEntries(sent) }));
 	}
 	return {
+		/** This browser's guest id, made with `newId` the first time. Throws when the browser
+		 * keeps nothing. */
+		guestId(newId: () => string): string {
+			const kept = read();
+			if (kept.guestId) return kept.guestId;
+			const guestId = newId();
+			write({ ...kept, guestId });
+			return guestId;
+		},
 		pending(token: string): PendingSendBack | null {
 			return read().pending.find((item) => item.token === token) ?? null;
 		},
@@ -80,6 +94,7 @@ export function sendBackStore(storage: Pick<Storage, 'getItem' | 'setItem'>) {
 		markSent(token: string, ownerName: string, at: string): void {
 			const kept = read();
 			write({
+				...kept,
 				pending: kept.pending.filter((item) => item.token !== token),
 				sent: { ...kept.sent, [token]: { ownerName, at } }
 			});
@@ -140,6 +155,7 @@ export function sendBackClient(config: SupabaseConfig, fetchImpl: typeof fetch =
 				owner_name: pending.ownerName,
 				card: pending.card,
 				delivery_id: pending.deliveryId,
+				guest_id: pending.guestId,
 				message: pending.message
 			});
 		}

@@ -22,14 +22,16 @@ export class OverwrittenTexts {
 		this.items = await overwrittenRepository(db).forConnection(this.#connectionId);
 	}
 
-	/** Puts my text back as a new edit, which then syncs like any other. */
+	/**
+	 * Puts my text back as a new edit, which then syncs like any other; the write announces
+	 * itself, so the person's open page shows it (PersonEditor.follow).
+	 */
 	async restore(field: TextField): Promise<void> {
 		const item = this.items.find((held) => held.field === field);
 		if (!item) return;
 		const db = await app.database();
 		await restoreOverwritten(db, this.#connectionId, item, Date.now());
 		await this.dismiss(field);
-		await app.refresh();
 	}
 
 	async dismiss(field: TextField): Promise<void> {

@@ -1,6 +1,7 @@
 import { connectionRepository } from '$lib/data/connections';
 import { eventRepository } from '$lib/data/events';
 import { applyQueueChange, followUpRepository } from '$lib/data/followUps';
+import { onQueued } from '$lib/data/records';
 import { CARD_TEXT_MAX, type ChannelKind } from '$lib/domain/card';
 import { mergePeople, personName, restamp, type MergeChange } from '$lib/domain/people';
 import { isSamePerson } from '$lib/domain/samePerson';
@@ -62,6 +63,31 @@ export interface DoneMerge {
 	otherName: string;
 }
 
+/** The editor's fields as a stored person fills them. */
+function formOf(connection: Connection) {
+	return {
+		name: connection.card.name,
+		altName: connection.card.altName ?? '',
+		title: connection.card.title ?? '',
+		company: connection.card.company ?? '',
+		talkPhrase: connection.talkPhrase ?? '',
+		note: connection.note ?? '',
+		tags: connection.tags.join(', '),
+		channels: toDrafts(connection.card.channels)
+	};
+}
+
+const formFields = [
+	'name',
+	'altName',
+	'title',
+	'company',
+	'talkPhrase',
+	'note',
+	'tags',
+	'channels'
+] as const;
+
 /** One person's page: what is being typed lives here, so a refused save loses nothing. */
 export class PersonEditor {
 	connection = $state<Connection | null>(null);
@@ -118,16 +144,46 @@ export class PersonEditor {
 
 	#fill(connection: Connection): void {
 		this.connection = connection;
-		this.name = connection.card.name;
-		this.altName = connection.card.altName ?? '';
-		this.title = connection.card.title ?? '';
-		this.company = connection.card.company ?? '';
+		Object.assign(this, formOf(connection));
 		this.nameMissing = false;
-		this.talkPhrase = connection.talkPhrase ?? '';
-		this.note = connection.note ?? '';
-		this.tags = connection.tags.join(', ');
-		this.channels = toDrafts(connection.card.channels);
 		this.problems = [];
+	}
+
+	/**
+	 * Keeps the open page on the stored person when something else on this device writes them
+	 * ("Put mine back", say): the new values show at once, and a field being typed in keeps what
+	 * was typed. Returns how to stop.
+	 */
+	follow(): () => void {
+		return onQueued((written) => {
+			const shown = this.connection;
+			if (!shown || this.saving) return;
+			if (written.some(({ store, recordId }) => store === 'connections' && recordId === shown.id)) {
+				void this.#refill(shown);
+			}
+		});
+	}
+
+	async #refill(shown: Connection): Promise<void> {
+		let stored: Connection | null;
+		try {
+			stored = await connectionRepository(await app.database()).get(shown.id);
+		} catch {
+			return;
+		}
+		if (!stored || this.connection !== shown) return;
+		const before = formOf(shown);
+		const after = formOf(stored);
+		this.connection = stored;
+		for (const field of formFields) {
+			if (field === 'channels') {
+				if (JSON.stringify(this.channels) === JSON.stringify(before.channels)) {
+					this.channels = after.channels;
+				}
+			} else if (this[field] === before[field]) {
+				this[field] = after[field];
+			}
+		}
 	}
 
 	addChannel(kind: ChannelKind = 'phone'): void {

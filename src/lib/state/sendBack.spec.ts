@@ -45,7 +45,7 @@ function setUp(options: { peek?: Peek | Error; online?: boolean; backend?: boole
 		now: () => '2026-12-02T12:00:00.000Z'
 	};
 	return {
-		page: () => new SendBack(deps, token, '陳怡君'),
+		page: (forToken = token) => new SendBack(deps, forToken, '陳怡君'),
 		sent,
 		failures,
 		goOnline() {
@@ -81,6 +81,31 @@ describe('sending my contact back from the card page', () => {
 		const reopened = world.page();
 		await reopened.open();
 		expect(reopened.state).toEqual({ phase: 'sent', later: false });
+	});
+
+	it('sends every card from this browser under one guest id, kept across pages', async () => {
+		const world = setUp();
+		const first = world.page();
+		await first.open();
+		await first.submit(form);
+		const second = world.page('Zz9-_8YbS1aKc1mN2pL4wQ');
+		await second.open();
+		await second.submit(form);
+		expect(world.sent).toHaveLength(2);
+		const [one, two] = world.sent;
+		expect(one?.guestId).toMatch(/^[0-9a-f-]{36}$/);
+		expect(two?.guestId).toBe(one?.guestId);
+		expect(two?.deliveryId).not.toBe(one?.deliveryId);
+	});
+
+	it('says when this browser has sent as many cards as it may this hour', async () => {
+		const world = setUp();
+		const page = world.page();
+		await page.open();
+		world.failures.push(new ServerRefusal('exchange_sender_limited'));
+		await page.submit(form);
+		expect(page.state).toEqual({ phase: 'refused', code: 'exchange_sender_limited' });
+		expect(world.sent).toEqual([]);
 	});
 
 	it('refuses a link whose card is not the token owner’s, and sends nothing', async () => {

@@ -67,6 +67,7 @@ export class SendBack {
 	readonly #shownName: string;
 	#stop: (() => void) | null = null;
 	#retry: ReturnType<typeof setTimeout> | undefined;
+	#guestId: string | null = null;
 
 	/** `shownName` is the name on the link's card, which the token's owner must have. */
 	constructor(deps: SendBackDependencies, token: string, shownName: string) {
@@ -120,7 +121,8 @@ export class SendBack {
 			ownerName: this.#shownName,
 			card: check.card,
 			message: check.message,
-			deliveryId: this.#deps.newId()
+			deliveryId: this.#deps.newId(),
+			guestId: this.#guest()
 		};
 		let kept: boolean;
 		try {
@@ -135,6 +137,18 @@ export class SendBack {
 		}
 		await this.#deliver(pending, false, kept);
 		return null;
+	}
+
+	/** This browser's id for the server's per-sender cap; one per page when it keeps nothing. */
+	#guest(): string {
+		if (this.#guestId) return this.#guestId;
+		try {
+			this.#guestId = this.#deps.store?.guestId(() => this.#deps.newId()) ?? null;
+		} catch {
+			this.#guestId = null;
+		}
+		this.#guestId ??= this.#deps.newId();
+		return this.#guestId;
 	}
 
 	/** The page is closing: stop listening for the network. */
