@@ -5,11 +5,9 @@
 // throwaway PostgreSQL behind the test gateway, where this build's sync settings point.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { encodeCardUrl } from '../../src/lib/domain/card/payload';
 import {
 	eventually,
 	launchBrowser,
-	openHydrated,
 	startAppServer,
 	t,
 	type AppServer,
@@ -17,6 +15,7 @@ import {
 } from '../support/browser';
 import { axeViolations, readStore } from '../support/card';
 import { startSupabaseStack, type SupabaseStack } from '../support/supabaseStack';
+import { syncJourney } from '../support/syncJourney';
 
 const locale = 'zh-TW';
 const alice = { name: '陳怡君', email: 'alice@example.test' };
@@ -27,11 +26,13 @@ const SHARED_DEVICE_JOURNEY_MS = 120_000;
 
 let stack: SupabaseStack;
 let server: AppServer;
+let journey: ReturnType<typeof syncJourney>;
 const sessions: BrowserSession[] = [];
 
 beforeAll(async () => {
 	stack = await startSupabaseStack({ forTheBuild: true });
 	server = await startAppServer();
+	journey = syncJourney(server.url, stack, locale);
 }, 60_000);
 
 afterAll(async () => {
@@ -44,71 +45,6 @@ async function device(): Promise<Page> {
 	const session = await launchBrowser({ locale });
 	sessions.push(session);
 	return session.page;
-}
-
-async function saveCard(page: Page, name: string): Promise<void> {
-	await openHydrated(page, `${server.url}/card#edit`);
-	await page.getByLabel(t(locale, 'card_field_name'), { exact: true }).fill(name);
-	await page.getByRole('button', { name: t(locale, 'card_save') }).click();
-	await page.getByText(t(locale, 'card_saved')).waitFor();
-}
-
-async function syncedIdle(page: Page): Promise<void> {
-	await openHydrated(page, `${server.url}/settings`);
-	await page.getByTestId('sync-now').click();
-	await expect
-		.poll(() => page.getByTestId('sync-status').getAttribute('data-phase'), eventually)
-		.toBe('idle');
-}
-
-/** Turns sync on and gives the new account an email, as someone who will sign in elsewhere. */
-async function syncWithEmail(page: Page, email: string): Promise<void> {
-	await openHydrated(page, `${server.url}/settings`);
-	await page.getByTestId('sync-enable').click();
-	await page.getByTestId('sync-on').waitFor();
-	await page.getByTestId('sync-link-email').fill(email);
-	await page.getByTestId('sync-link-send').click();
-	await page.getByTestId('sync-link-code').waitFor();
-	await page.getByTestId('sync-link-code').fill(stack.gateway.otpFor(email) ?? '');
-	await page.getByTestId('sync-link-confirm').click();
-	await page.getByTestId('sync-account').filter({ hasText: email }).waitFor();
-	await syncedIdle(page);
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-	await openHydrated(page, `${server.url}/settings`);
-	await page.getByText(t(locale, 'sync_signin_heading')).click();
-	await page.getByTestId('sync-signin-email').fill(email);
-	await page.getByTestId('sync-signin-send').click();
-	await page.getByTestId('sync-signin-code').waitFor();
-	await page.getByTestId('sync-signin-code').fill(stack.gateway.otpFor(email) ?? '');
-	await page.getByTestId('sync-signin-confirm').click();
-	await page.getByTestId('sync-on').waitFor();
-}
-
-async function signOut(page: Page, choice: 'keep' | 'erase'): Promise<void> {
-	await openHydrated(page, `${server.url}/settings`);
-	await page.getByTestId('sync-signout').click();
-	await page.getByTestId(`sync-signout-${choice}`).click();
-	await page.getByTestId('sync-off').waitFor();
-}
-
-/** Keeps a person from their card link, as the tablet's owner would, with a private note. */
-async function keepPerson(page: Page, name: string, note: string): Promise<void> {
-	const link = encodeCardUrl(
-		{ name, channels: [{ kind: 'line', value: 'counsel.lin' }] },
-		server.url
-	);
-	await openHydrated(page, link);
-	await page.getByRole('button', { name: t(locale, 'public_card_keep') }).click();
-	await page.getByRole('link', { name: t(locale, 'public_card_people_link') }).click();
-	await page.getByRole('link', { name }).click();
-	await page.locator('#person-note').fill(note);
-	await page.getByRole('button', { name: t(locale, 'people_save') }).click();
-	await page
-		.getByTestId('person-status')
-		.filter({ hasText: t(locale, 'people_saved') })
-		.waitFor();
 }
 
 /** What the server holds for the account with this email. */
@@ -153,24 +89,24 @@ describe('one device, two accounts', () => {
 		'signing in to another account sends nothing until the person chooses, and keeping or erasing sends nothing ever',
 		async () => {
 			const bobsPhone = await device();
-			await saveCard(bobsPhone, bob.name);
-			await syncWithEmail(bobsPhone, bob.email);
+			await journey.saveCard(bobsPhone, bob.name);
+			await journey.syncWithEmail(bobsPhone, bob.email);
 
 			const tablet = await device();
-			await saveCard(tablet, alice.name);
-			await syncWithEmail(tablet, alice.email);
-			await keepPerson(tablet, '林諮商師', privateNote);
-			await syncedIdle(tablet);
+			await journey.saveCard(tablet, alice.name);
+			await journey.syncWithEmail(tablet, alice.email);
+			await journey.keepPerson(tablet, '林諮商師', privateNote);
+			await journey.syncedIdle(tablet);
 			expect(await account(alice.email)).toEqual({
 				card: alice.name,
 				people: ['林諮商師'],
 				notes: [privateNote]
 			});
 
-			await signOut(tablet, 'keep');
+			await journey.signOut(tablet, 'keep');
 			expect(await peopleOn(tablet)).toEqual(['林諮商師']);
 
-			await signIn(tablet, bob.email);
+			await journey.signIn(tablet, bob.email);
 			await waitForSwitchChoice(tablet);
 			const counts = tablet.getByTestId('sync-switch-counts');
 			expect(await counts.innerText()).toContain(t(locale, 'sync_switch_card'));
@@ -191,7 +127,7 @@ describe('one device, two accounts', () => {
 			expect(await cardOn(tablet)).toBe(alice.name);
 			expect(await account(bob.email)).toEqual({ card: bob.name, people: [], notes: [] });
 
-			await signIn(tablet, bob.email);
+			await journey.signIn(tablet, bob.email);
 			await waitForSwitchChoice(tablet);
 			await tablet.getByTestId('sync-switch-erase').click();
 			// Erasing takes a second, explicit step, and "Back" returns to the choice.
@@ -217,7 +153,7 @@ describe('one device, two accounts', () => {
 			});
 
 			// Bob leaves a shared device clean.
-			await signOut(tablet, 'erase');
+			await journey.signOut(tablet, 'erase');
 			expect(await peopleOn(tablet)).toEqual([]);
 			expect(await cardOn(tablet)).toBeUndefined();
 		},
@@ -230,17 +166,17 @@ describe('one device, two accounts', () => {
 			const carol = { name: '張雅婷', email: 'carol@example.test' };
 			const dan = { name: '李建宏', email: 'dan@example.test' };
 			const dansPhone = await device();
-			await saveCard(dansPhone, dan.name);
-			await syncWithEmail(dansPhone, dan.email);
+			await journey.saveCard(dansPhone, dan.name);
+			await journey.syncWithEmail(dansPhone, dan.email);
 
 			const laptop = await device();
-			await saveCard(laptop, carol.name);
-			await syncWithEmail(laptop, carol.email);
-			await keepPerson(laptop, '黃品妤', '一起辦讀書會');
-			await syncedIdle(laptop);
-			await signOut(laptop, 'keep');
+			await journey.saveCard(laptop, carol.name);
+			await journey.syncWithEmail(laptop, carol.email);
+			await journey.keepPerson(laptop, '黃品妤', '一起辦讀書會');
+			await journey.syncedIdle(laptop);
+			await journey.signOut(laptop, 'keep');
 
-			await signIn(laptop, dan.email);
+			await journey.signIn(laptop, dan.email);
 			await waitForSwitchChoice(laptop);
 			await laptop.getByTestId('sync-switch-add').click();
 			await laptop.getByTestId('sync-switch-confirm').click();
@@ -250,7 +186,7 @@ describe('one device, two accounts', () => {
 			expect((await account(dan.email))?.card).toBe(dan.name);
 
 			// Dan's phone pulls the person, and its card is still Dan's.
-			await syncedIdle(dansPhone);
+			await journey.syncedIdle(dansPhone);
 			await expect.poll(() => peopleOn(dansPhone), eventually).toEqual(['黃品妤']);
 			expect(await cardOn(dansPhone)).toBe(dan.name);
 		},

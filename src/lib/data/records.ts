@@ -45,6 +45,24 @@ export function onQueued(listener: (written: QueuedRecord[]) => void): () => voi
 	return () => queuedListeners.delete(listener);
 }
 
+const storedListeners = new Set<(written: QueuedRecord[]) => void>();
+
+/**
+ * Hears of every record written on this device once its transaction has committed: saved here
+ * (and queued) or applied from the server by sync. How an open screen stays on what is stored
+ * without anyone telling it to refresh.
+ */
+export function onStored(listener: (written: QueuedRecord[]) => void): () => void {
+	storedListeners.add(listener);
+	return () => storedListeners.delete(listener);
+}
+
+/** Tells `onStored` listeners what a committed transaction wrote. */
+export function announceStored(written: QueuedRecord[]): void {
+	if (written.length === 0) return;
+	for (const listener of storedListeners) listener(written);
+}
+
 /**
  * Writes records and queues each for sync in one transaction, so a crash can never leave a saved
  * change that the sync engine does not know about, nor half of a change that belongs together
@@ -73,6 +91,7 @@ export async function putAllAndQueue(db: RapportDatabase, writes: QueuedWrite[])
 	]);
 	const written = writes.map(({ store, recordId }) => ({ store, recordId }));
 	for (const listener of queuedListeners) listener(written);
+	announceStored(written);
 }
 
 export function putAndQueue(

@@ -3,6 +3,7 @@ import {
 	restoreOverwritten,
 	type OverwrittenText
 } from '$lib/data/overwritten';
+import { onStored } from '$lib/data/records';
 import type { TextField } from '$lib/domain/sync/merge';
 import { app } from './app.svelte';
 
@@ -20,6 +21,22 @@ export class OverwrittenTexts {
 	async load(): Promise<void> {
 		const db = await app.database();
 		this.items = await overwrittenRepository(db).forConnection(this.#connectionId);
+	}
+
+	/**
+	 * Sync keeps a lost text in the same transaction that writes the person, so hearing of that
+	 * write is hearing of the text: it shows while the person's page is open. Returns how to stop.
+	 */
+	follow(): () => void {
+		return onStored((written) => {
+			if (
+				written.some(
+					({ store, recordId }) => store === 'connections' && recordId === this.#connectionId
+				)
+			) {
+				void this.load().catch(() => undefined);
+			}
+		});
 	}
 
 	/**

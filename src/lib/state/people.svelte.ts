@@ -1,7 +1,7 @@
 import { connectionRepository } from '$lib/data/connections';
 import { eventRepository } from '$lib/data/events';
 import { applyQueueChange, followUpRepository } from '$lib/data/followUps';
-import { onQueued } from '$lib/data/records';
+import { onStored } from '$lib/data/records';
 import { CARD_TEXT_MAX, type ChannelKind } from '$lib/domain/card';
 import { mergePeople, personName, restamp, type MergeChange } from '$lib/domain/people';
 import { isSamePerson } from '$lib/domain/samePerson';
@@ -150,12 +150,12 @@ export class PersonEditor {
 	}
 
 	/**
-	 * Keeps the open page on the stored person when something else on this device writes them
-	 * ("Put mine back", say): the new values show at once, and a field being typed in keeps what
-	 * was typed. Returns how to stop.
+	 * Keeps the open page on the stored person when something else writes them ("Put mine back",
+	 * or another device's edit that sync brings in): the new values show at once, and a field
+	 * being typed in keeps what was typed. Returns how to stop.
 	 */
 	follow(): () => void {
-		return onQueued((written) => {
+		return onStored((written) => {
 			const shown = this.connection;
 			if (!shown || this.saving) return;
 			if (written.some(({ store, recordId }) => store === 'connections' && recordId === shown.id)) {

@@ -11,6 +11,7 @@ import { cycleKey, isNewer, mergeProfileSettings, parseIncoming } from '$lib/dom
 import type { IDBPTransaction } from 'idb';
 import type { RapportDatabase, RapportSchema, RecordAggregate } from '../db';
 import { keepOverwritten } from '../overwritten';
+import type { QueuedRecord } from '../records';
 import { patchState, PROFILE_KEY, readSettings, SETTINGS_KEY, type SyncState } from './state';
 
 // Applying the server's rows on the device: pulled pages, and the rows a push answer carries
@@ -274,6 +275,16 @@ const storeOfTable: Record<string, RecordAggregate> = {
 	connections: 'connections',
 	follow_ups: 'followUps'
 };
+
+/** The device records behind `Applied.seen`, as `onStored` listeners hear of them. */
+export function storedRecords(seen: readonly string[]): QueuedRecord[] {
+	return seen.flatMap((key): QueuedRecord[] => {
+		const [table = '', recordId = ''] = key.split(/:(.*)/s);
+		if (table === 'profiles') return [{ store: 'profile', recordId: PROFILE_KEY }];
+		const store = storeOfTable[table];
+		return store ? [{ store, recordId }] : [];
+	});
+}
 
 /**
  * After a full pull that followed a lost cursor: every local record the server did not send back

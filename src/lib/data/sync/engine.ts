@@ -22,6 +22,7 @@ import {
 	applyRows,
 	openApplyTransaction,
 	requeueUnseen,
+	storedRecords,
 	type ApplyMode,
 	type ExchangeArrival
 } from './apply';
@@ -37,6 +38,7 @@ import {
 	type SyncState
 } from './state';
 import { ServerRefusal, TransportFailure, type SyncTransport } from './transport';
+import { announceStored } from '../records';
 
 // The sync engine: pushes the outbox, then pulls what changed elsewhere (docs/sync.md). Local
 // writes never wait for it; it runs after them, on triggers, and on its own after a failure.
@@ -267,11 +269,12 @@ export function createSyncEngine(
 		);
 		const tx = openApplyTransaction(db);
 		for (const seq of remove) await tx.objectStore('outbox').delete(seq);
-		await applyRows(tx, returned, applyOptions('returned'));
+		const { seen } = await applyRows(tx, returned, applyOptions('returned'));
 		state = await patchState(tx.objectStore('settings'), ({ rejected }) => ({
 			rejected: [...rejected, ...refused]
 		}));
 		await tx.done;
+		announceStored(storedRecords(seen));
 		if (refused.length > 0) publish({ rejected: state.rejected });
 		return rekey;
 	}
@@ -435,6 +438,7 @@ export function createSyncEngine(
 			const next = page.cursor ?? cursor;
 			const { applied, state: saved } = await applyPage(db, page.changes, next, applyOptions(mode));
 			state = saved;
+			announceStored(storedRecords(applied.seen));
 			if (!catchingUp) arrivals.push(...applied.arrivals);
 			for (const key of applied.seen) seen.add(key);
 			skipped += applied.skipped;

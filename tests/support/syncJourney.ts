@@ -1,0 +1,79 @@
+// TEST-ONLY. The steps of a person using sync, as the browser specs walk them: save a card, turn
+// sync on with an email, sign in or out on another device, keep someone from their card link.
+// Each step waits for what the person would wait for on screen.
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { encodeCardUrl } from '../../src/lib/domain/card/payload';
+import { eventually, openHydrated, t, type TestLocale } from './browser';
+import type { SupabaseStack } from './supabaseStack';
+
+export function syncJourney(origin: string, stack: SupabaseStack, locale: TestLocale) {
+	async function saveCard(page: Page, name: string): Promise<void> {
+		await openHydrated(page, `${origin}/card#edit`);
+		await page.getByLabel(t(locale, 'card_field_name'), { exact: true }).fill(name);
+		await page.getByRole('button', { name: t(locale, 'card_save') }).click();
+		await page.getByText(t(locale, 'card_saved')).waitFor();
+	}
+
+	async function syncedIdle(page: Page): Promise<void> {
+		await openHydrated(page, `${origin}/settings`);
+		await page.getByTestId('sync-now').click();
+		await expect
+			.poll(() => page.getByTestId('sync-status').getAttribute('data-phase'), eventually)
+			.toBe('idle');
+	}
+
+	/** Turns sync on and gives the new account an email, as someone who will sign in elsewhere. */
+	async function syncWithEmail(page: Page, email: string): Promise<void> {
+		await openHydrated(page, `${origin}/settings`);
+		await page.getByTestId('sync-enable').click();
+		await page.getByTestId('sync-on').waitFor();
+		await page.getByTestId('sync-link-email').fill(email);
+		await page.getByTestId('sync-link-send').click();
+		await page.getByTestId('sync-link-code').waitFor();
+		await page.getByTestId('sync-link-code').fill(stack.gateway.otpFor(email) ?? '');
+		await page.getByTestId('sync-link-confirm').click();
+		await page.getByTestId('sync-account').filter({ hasText: email }).waitFor();
+		await syncedIdle(page);
+	}
+
+	async function signIn(page: Page, email: string): Promise<void> {
+		await openHydrated(page, `${origin}/settings`);
+		await page.getByText(t(locale, 'sync_signin_heading')).click();
+		await page.getByTestId('sync-signin-email').fill(email);
+		await page.getByTestId('sync-signin-send').click();
+		await page.getByTestId('sync-signin-code').waitFor();
+		await page.getByTestId('sync-signin-code').fill(stack.gateway.otpFor(email) ?? '');
+		await page.getByTestId('sync-signin-confirm').click();
+		await page.getByTestId('sync-on').waitFor();
+	}
+
+	async function signOut(page: Page, choice: 'keep' | 'erase'): Promise<void> {
+		await openHydrated(page, `${origin}/settings`);
+		await page.getByTestId('sync-signout').click();
+		await page.getByTestId(`sync-signout-${choice}`).click();
+		await page.getByTestId('sync-off').waitFor();
+	}
+
+	/** Keeps a person from their card link, with a note; leaves the person's page open. */
+	async function keepPerson(page: Page, name: string, note: string): Promise<void> {
+		const link = encodeCardUrl({ name, channels: [{ kind: 'line', value: 'lin.1988' }] }, origin);
+		await openHydrated(page, link);
+		await page.getByRole('button', { name: t(locale, 'public_card_keep') }).click();
+		await page.getByRole('link', { name: t(locale, 'public_card_people_link') }).click();
+		await page.getByRole('link', { name }).click();
+		await saveNote(page, note);
+	}
+
+	/** On the person's open page: writes the note and saves. */
+	async function saveNote(page: Page, note: string): Promise<void> {
+		await page.locator('#person-note').fill(note);
+		await page.getByRole('button', { name: t(locale, 'people_save') }).click();
+		await page
+			.getByTestId('person-status')
+			.filter({ hasText: t(locale, 'people_saved') })
+			.waitFor();
+	}
+
+	return { saveCard, syncedIdle, syncWithEmail, signIn, signOut, keepPerson, saveNote };
+}
