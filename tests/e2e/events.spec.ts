@@ -1,6 +1,7 @@
 // Events end and can be deleted: an event past its end stops being current by itself (home recaps
 // it instead of saying you are there, without quoting a date gone by), the events screen lists
-// past events apart, and deleting one, offline too, leaves its people with its name.
+// past events apart, and deleting one, offline too, leaves its people with its name. An event's
+// hours are the clock at the venue, whatever zone the phone is set to.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -15,6 +16,7 @@ import {
 	type AppServer,
 	type BrowserSession
 } from '../support/browser';
+import { readStore } from '../support/card';
 import { DAY, iso, person, seedId, seedQueue } from '../support/followups';
 
 let server: AppServer;
@@ -101,6 +103,49 @@ describe.each(browsersSpeaking)('events in $locale', ({ locale, browser }) => {
 				.getByRole('button', { name: t(locale, 'events_set_current', { event: event.name }) })
 				.count()
 		).toBe(0);
+		expect(session.pageErrors).toEqual([]);
+	});
+
+	test('a Taipei event made on a phone set to UTC starts ahead, and typed hours stay put', async () => {
+		session = await launchBrowser({ locale: browser, timezoneId: 'UTC' });
+		const { page } = session;
+		await openHydrated(page, `${server.url}/events`);
+		await page.getByRole('button', { name: t(locale, 'events_new') }).click();
+		const name = locale === 'en' ? 'Taipei Frontend Meetup' : '台北前端社群小聚';
+		await page.getByLabel(t(locale, 'events_field_name')).fill(name);
+		const zone = page.getByLabel(t(locale, 'events_field_time_zone'));
+		expect(await zone.inputValue()).toBe('UTC');
+		await zone.fill('Asia/Taipei');
+		// The suggested start moved to the next full hour on Taipei's clock, not 8 hours back.
+		const starts = await page.getByLabel(t(locale, 'events_field_starts')).inputValue();
+		const startsAt = Date.parse(`${starts}:00+08:00`);
+		expect(startsAt).toBeGreaterThan(Date.now());
+		expect(startsAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+		await page.getByRole('button', { name: t(locale, 'events_save') }).click();
+		await page.getByText(t(locale, 'events_saved')).waitFor();
+		await page
+			.getByTestId('events-upcoming')
+			.getByRole('button', { name: t(locale, 'events_set_current', { event: name }) })
+			.click();
+		await page.getByText(t(locale, 'events_now_current', { event: name })).waitFor();
+		expect(await readStore(page, 'events')).toMatchObject([
+			{ name, timeZone: 'Asia/Taipei', startsAt: new Date(startsAt).toISOString() }
+		]);
+
+		// Hours typed for a venue stay as typed when its zone changes: they are read on its clock.
+		await page.getByRole('button', { name: t(locale, 'events_new') }).click();
+		await page.getByLabel(t(locale, 'events_field_name')).fill('Tokyo');
+		await page.getByLabel(t(locale, 'events_field_starts')).fill('2030-05-01T19:00');
+		await page.getByLabel(t(locale, 'events_field_ends')).fill('2030-05-01T21:00');
+		await page.getByLabel(t(locale, 'events_field_time_zone')).fill('Asia/Tokyo');
+		expect(await page.getByLabel(t(locale, 'events_field_starts')).inputValue()).toBe(
+			'2030-05-01T19:00'
+		);
+		await page.getByRole('button', { name: t(locale, 'events_save') }).click();
+		await page.getByText(t(locale, 'events_saved')).waitFor();
+		expect((await readStore(page, 'events')).find((event) => event.name === 'Tokyo')).toMatchObject(
+			{ startsAt: '2030-05-01T10:00:00.000Z', endsAt: '2030-05-01T12:00:00.000Z' }
+		);
 		expect(session.pageErrors).toEqual([]);
 	});
 

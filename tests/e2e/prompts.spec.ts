@@ -21,6 +21,7 @@ import {
 	makeCurrentEvent,
 	promptState,
 	shownCard,
+	type ContentLine,
 	type ContentPrompt
 } from '../support/prompts';
 import { readStore } from '../support/card';
@@ -45,6 +46,9 @@ const zh = content('zh-TW');
 // A card written for any setting fits every setting; "any setting" deals only those.
 const fits = (prompt: ContentPrompt, depth: string, context: string) =>
 	prompt.depth === depth && (prompt.contexts.includes(context) || prompt.contexts.includes('any'));
+
+const fitsLine = (line: ContentLine, context: string) =>
+	line.contexts.includes(context) || line.contexts.includes('any');
 
 const button = (page: Page, key: string, locale: TestLocale = 'zh-TW') =>
 	page.getByRole('button', { name: t(locale, key), exact: true });
@@ -271,23 +275,51 @@ describe('in zh-TW', () => {
 			.toContain(t('zh-TW', 'prompts_opener_placeholder_name'));
 	});
 
-	test('listening moves, exits and offers are one tap away', async () => {
+	test('listening moves, exits and offers are one tap away, exits and offers for the setting', async () => {
 		const { page } = session;
 		await openPrompts(page);
-		for (const [tab, list] of [
-			['prompts_tab_listening', zh.listening],
+		const listed = (tab: string) =>
+			page
+				.getByRole('list', { name: t('zh-TW', tab) })
+				.getByRole('listitem')
+				.allTextContents();
+		await page.getByRole('tab', { name: t('zh-TW', 'prompts_tab_listening') }).click();
+		await page.getByText(zh.listening[0]!.text, { exact: true }).waitFor();
+		expect(await listed('prompts_tab_listening')).toHaveLength(zh.listening.length);
+
+		// No event is current: only the lines that fit any setting, none about "your table".
+		for (const [tab, lines] of [
 			['prompts_tab_exits', zh.exits],
 			['prompts_tab_offers', zh.offers]
 		] as const) {
 			await page.getByRole('tab', { name: t('zh-TW', tab) }).click();
-			await page.getByText(list[0]!.text, { exact: true }).waitFor();
-			expect(
-				await page
-					.getByRole('list', { name: t('zh-TW', tab) })
-					.getByRole('listitem')
-					.count()
-			).toBe(list.length);
+			await page.getByText(lines[0]!.text, { exact: true }).waitFor();
+			expect(await page.getByTestId('prompt-context').inputValue()).toBe('any');
+			expect(await listed(tab)).toEqual(lines.filter((l) => fitsLine(l, 'any')).map((l) => l.text));
 		}
+		const workshopOnly = zh.exits.find((line) => line.contexts.join() === 'workshop')!;
+		await page.getByRole('tab', { name: t('zh-TW', 'prompts_tab_exits') }).click();
+		expect(await listed('prompts_tab_exits')).not.toContain(workshopOnly.text);
+
+		// At a workshop the lines written for it join in, on the deck's setting as well.
+		await page.getByTestId('prompt-context').selectOption('workshop');
+		await page.getByText(workshopOnly.text, { exact: true }).waitFor();
+		expect(await listed('prompts_tab_exits')).toEqual(
+			zh.exits.filter((l) => fitsLine(l, 'workshop')).map((l) => l.text)
+		);
+		await page.getByRole('tab', { name: t('zh-TW', 'prompts_tab_deck') }).click();
+		expect(await page.getByTestId('prompt-context').inputValue()).toBe('workshop');
+	});
+
+	test('exits open on the current event’s setting', async () => {
+		const { page } = session;
+		await openPrompts(page);
+		await makeCurrentEvent(page, { name: '設計工作坊', context: 'workshop' });
+		await openPrompts(page);
+		await page.getByRole('tab', { name: t('zh-TW', 'prompts_tab_exits') }).click();
+		const workshopOnly = zh.exits.find((line) => line.contexts.join() === 'workshop')!;
+		await page.getByText(workshopOnly.text, { exact: true }).waitFor();
+		expect(await page.getByTestId('prompt-context').inputValue()).toBe('workshop');
 	});
 });
 
@@ -312,7 +344,7 @@ describe('accessibility beyond the first card', () => {
 					.analyze()
 			).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 		expect(await scan()).toEqual([]);
-		for (const tab of ['prompts_tab_opener', 'prompts_tab_listening']) {
+		for (const tab of ['prompts_tab_opener', 'prompts_tab_listening', 'prompts_tab_exits']) {
 			await page.getByRole('tab', { name: t('zh-TW', tab) }).click();
 			await page.getByRole('tabpanel').waitFor();
 			expect(await scan()).toEqual([]);
@@ -342,6 +374,21 @@ describe('in English', () => {
 		await button(page, 'prompts_next', 'en').waitFor();
 		await page.getByRole('tab', { name: t('en', 'prompts_tab_exits') }).click();
 		await page.getByText(content('en').exits[0]!.text, { exact: true }).waitFor();
+		const exits = page.getByRole('list', { name: t('en', 'prompts_tab_exits') });
+		const anySetting = content('en').exits.filter((line) => fitsLine(line, 'any'));
+		expect(await exits.getByRole('listitem').allTextContents()).toEqual(
+			anySetting.map((line) => line.text)
+		);
+		await page.getByRole('tab', { name: t('en', 'prompts_tab_offers') }).click();
+		const offers = page.getByRole('list', { name: t('en', 'prompts_tab_offers') });
+		await page.getByTestId('prompt-context').selectOption('talk');
+		await expect
+			.poll(() => offers.getByRole('listitem').allTextContents(), eventually)
+			.toEqual(
+				content('en')
+					.offers.filter((line) => fitsLine(line, 'talk'))
+					.map((line) => line.text)
+			);
 	});
 });
 

@@ -1,14 +1,17 @@
 // The card page a phone camera opens: works offline after one visit, saves a correct vCard,
 // keeps the person in Rapport with a follow-up, sends the viewer's own card back, and explains a
-// damaged link instead of showing a blank page.
+// damaged link instead of showing a blank page, with ways on that need no app.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { encodeCardUrl, type Card } from '../../src/lib/domain/card';
 import {
+	browsersSpeaking,
 	eventually,
 	headingText,
 	isControlled,
 	launchBrowser,
+	openHydrated,
 	startAppServer,
 	t,
 	waitForServiceWorkerControl,
@@ -16,6 +19,8 @@ import {
 	type BrowserSession
 } from '../support/browser';
 import { readStore } from '../support/card';
+
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? null);
 
 const card: Card = {
 	name: '陳怡君',
@@ -116,11 +121,16 @@ describe('the card page', () => {
 
 	test('"Send mine back" makes a quick card when there is none, then shows its QR', async () => {
 		const { page } = session;
-		await page.getByRole('button', { name: t('zh-TW', 'public_card_send_back') }).click();
+		const sendBack = page.getByRole('button', { name: t('zh-TW', 'public_card_send_back') });
+		await sendBack.click();
 		await page.getByRole('heading', { name: t('zh-TW', 'public_card_quick_heading') }).waitFor();
-		await page.getByLabel(t('zh-TW', 'card_field_name'), { exact: true }).fill('林志明');
+		// The form opened below the buttons: the keyboard is taken to its first field.
+		const name = page.getByLabel(t('zh-TW', 'card_field_name'), { exact: true });
+		await expect.poll(() => focusedId(page), eventually).toBe('quick-name');
+		await name.fill('林志明');
 		await page.getByLabel(t('zh-TW', 'card_add_channel_kind')).selectOption('phone');
-		const value = page.locator('#quick-value');
+		// The box is named as the kind is everywhere else in the app.
+		const value = page.getByLabel(t('zh-TW', 'card_kind_phone'), { exact: true });
 		await value.fill('09-12 AB');
 		await page.getByRole('button', { name: t('zh-TW', 'public_card_quick_create') }).click();
 		await page.getByText(t('zh-TW', 'card_error_invalid_phone')).waitFor();
@@ -136,9 +146,71 @@ describe('the card page', () => {
 			name: '林志明',
 			channels: [{ kind: 'phone', value: '0912000111', shared: true }]
 		});
+		// The form is gone with the button that saved it: closing the QR comes back to the button
+		// that started it, not to the top of the page.
+		await page.getByRole('button', { name: t('zh-TW', 'card_qr_close') }).click();
+		await expect.poll(() => focusedId(page), eventually).toBe('send-mine-back');
+		expect(await sendBack.evaluate((button) => button === document.activeElement)).toBe(true);
 	});
 
 	test('no uncaught errors', () => {
+		expect(session.pageErrors).toEqual([]);
+	});
+});
+
+describe.each(browsersSpeaking)('a damaged card link in $locale', ({ locale, browser }) => {
+	let server: AppServer;
+	let session: BrowserSession | undefined;
+
+	beforeAll(async () => {
+		server = await startAppServer();
+	});
+	afterEach(async () => {
+		await session?.close();
+		session = undefined;
+	});
+	afterAll(async () => {
+		await server?.close();
+	});
+
+	test('offers a guest ways on that need no app, and the app only as a choice', async () => {
+		session = await launchBrowser({ locale: browser });
+		const { page } = session;
+		await page.setViewportSize({ width: 320, height: 640 });
+		await openHydrated(page, `${server.url}/c#garbage`);
+		await page.getByRole('alert').getByText(t(locale, 'public_card_error_broken_link')).waitFor();
+		const problem = page.getByTestId('card-link-problem');
+		expect(await problem.getByRole('listitem').allTextContents()).toEqual([
+			t(locale, 'public_card_problem_rescan'),
+			t(locale, 'public_card_problem_ask_link')
+		]);
+		// Nothing sends someone without the app into it: no "Back to home", and the app is a link
+		// after a line that says it is not needed.
+		expect(await page.getByText(t(locale, 'back_home')).count()).toBe(0);
+		expect(
+			await page
+				.getByRole('button')
+				.filter({ hasNotText: /繁體中文|English/ })
+				.count()
+		).toBe(0);
+		await page.getByText(t(locale, 'public_card_problem_optional')).waitFor();
+		expect(
+			await page
+				.getByRole('link', { name: t(locale, 'public_card_problem_try_app') })
+				.getAttribute('href')
+		).toBe('/');
+		expect(await page.getByRole('navigation').count()).toBe(0);
+		expect(
+			await page.evaluate(
+				() => document.documentElement.scrollWidth <= document.documentElement.clientWidth
+			)
+		).toBe(true);
+
+		// A card from a newer version can be read after a reload: that is offered as a button.
+		await page.goto(`${server.url}/c#9abcd`);
+		await page.getByText(t(locale, 'public_card_error_unsupported_version')).waitFor();
+		await page.getByRole('button', { name: t(locale, 'update_reload') }).waitFor();
+		expect(await page.getByTestId('card-link-problem').getByRole('listitem').count()).toBe(2);
 		expect(session.pageErrors).toEqual([]);
 	});
 });

@@ -214,6 +214,24 @@ describe.each([
 		await expectReflow(page, '/follow-ups');
 	});
 
+	test('My card’s share switches keep their size when their label wraps', async () => {
+		const { page } = session;
+		await page.goto(`${server.url}/card#edit`);
+		await waitForHydration(page);
+		const boxes = page.getByRole('checkbox');
+		await boxes.first().waitFor();
+		const sizes = await boxes.evaluateAll((inputs) =>
+			inputs.map((input) => {
+				const { width, height } = input.getBoundingClientRect();
+				return { width: Math.round(width), height: Math.round(height) };
+			})
+		);
+		// A label on two lines once squeezed the first box to 13 px wide: a target too small to hit.
+		expect(sizes.length).toBeGreaterThan(3);
+		for (const size of sizes) expect(size.width).toBe(size.height);
+		await expectReflow(page, '/card#edit');
+	});
+
 	test('the delete confirmation of an event fits', async () => {
 		const { page } = session;
 		await page.goto(`${server.url}/events`);

@@ -57,6 +57,8 @@ export interface LaunchOptions {
 	locale?: string;
 	colorScheme?: 'light' | 'dark';
 	serviceWorkers?: 'allow' | 'block';
+	/** The device's time zone, e.g. 'UTC' for a phone set to UTC at a venue in Taipei. */
+	timezoneId?: string;
 }
 
 export interface BrowserSession {
@@ -73,7 +75,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
 		locale: options.locale ?? 'zh-TW',
 		colorScheme: options.colorScheme ?? 'light',
 		serviceWorkers: options.serviceWorkers ?? 'allow',
-		viewport: { width: 390, height: 844 }
+		viewport: { width: 390, height: 844 },
+		...(options.timezoneId ? { timezoneId: options.timezoneId } : {})
 	};
 
 	let context: BrowserContext;

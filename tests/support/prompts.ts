@@ -15,8 +15,15 @@ export interface Content {
 	prompts: ContentPrompt[];
 	topicTemplates: ContentPrompt[];
 	listening: { id: string; text: string }[];
-	exits: { id: string; text: string }[];
-	offers: { id: string; text: string }[];
+	exits: ContentLine[];
+	offers: ContentLine[];
+}
+
+/** An exit or an offer, with the settings it is written for. */
+export interface ContentLine {
+	id: string;
+	text: string;
+	contexts: string[];
 }
 
 export function content(locale: TestLocale): Content {

@@ -5,6 +5,7 @@ import {
 	isKnownTimeZone,
 	newEventDraft,
 	validateEventDraft,
+	withEventTimeZone,
 	zonedToInstant,
 	type EventDraft
 } from './eventForm';
@@ -47,6 +48,67 @@ describe('event times', () => {
 			endsLocal: '2026-11-20T21:00',
 			timeZone: 'Asia/Taipei'
 		});
+	});
+});
+
+describe('the event’s time zone', () => {
+	// A phone set to UTC at 10:20 UTC, which is 18:20 in Taipei.
+	const now = new Date('2026-11-20T10:20:00Z');
+	const startsAt = (draft: EventDraft) => {
+		const result = validateEventDraft({ ...draft, name: '台北前端社群小聚' });
+		return result.ok ? Date.parse(result.event.startsAt) : NaN;
+	};
+
+	it('moves a new event’s suggested hours to the next full hour on the new zone’s clock', () => {
+		const fresh = newEventDraft(now, 'UTC');
+		expect(fresh).toMatchObject({ startsLocal: '2026-11-20T11:00', suggestedTimes: true });
+		const taipei = withEventTimeZone(fresh, 'Asia/Taipei', now);
+		expect(taipei).toMatchObject({
+			timeZone: 'Asia/Taipei',
+			startsLocal: '2026-11-20T19:00',
+			endsLocal: '2026-11-20T21:00',
+			suggestedTimes: true
+		});
+		expect(startsAt(taipei)).toBeGreaterThan(now.getTime());
+	});
+
+	it('suggests a full hour on the clock in a zone half an hour off UTC', () => {
+		expect(newEventDraft(now, 'Asia/Kolkata')).toMatchObject({
+			startsLocal: '2026-11-20T16:00',
+			endsLocal: '2026-11-20T18:00'
+		});
+		expect(newEventDraft(new Date('2026-11-20T10:30:00Z'), 'Asia/Kolkata').startsLocal).toBe(
+			'2026-11-20T16:00'
+		);
+	});
+
+	it('keeps the hours the person typed, read on the new zone’s clock', () => {
+		const typed: EventDraft = {
+			...newEventDraft(now, 'UTC'),
+			startsLocal: '2026-11-21T19:00',
+			endsLocal: '2026-11-21T21:00',
+			suggestedTimes: false
+		};
+		const taipei = withEventTimeZone(typed, 'Asia/Taipei', now);
+		expect(taipei).toMatchObject({
+			timeZone: 'Asia/Taipei',
+			startsLocal: '2026-11-21T19:00',
+			endsLocal: '2026-11-21T21:00'
+		});
+		expect(new Date(startsAt(taipei)).toISOString()).toBe('2026-11-21T11:00:00.000Z');
+	});
+
+	it('keeps a saved event’s hours when its zone changes', () => {
+		const saved = eventDraftFrom(anEvent({ timeZone: 'Asia/Taipei' }));
+		const tokyo = withEventTimeZone(saved, 'Asia/Tokyo', now);
+		expect([tokyo.startsLocal, tokyo.endsLocal]).toEqual([saved.startsLocal, saved.endsLocal]);
+	});
+
+	it('moves nothing while the zone is still being typed', () => {
+		const fresh = newEventDraft(now, 'UTC');
+		const half = withEventTimeZone(fresh, 'Asia/Tai', now);
+		expect(half).toEqual({ ...fresh, timeZone: 'Asia/Tai' });
+		expect(withEventTimeZone(half, 'Asia/Taipei', now).startsLocal).toBe('2026-11-20T19:00');
 	});
 });
 

@@ -15,6 +15,8 @@ export interface EventDraft {
 	endsLocal: string;
 	venue: string;
 	timeZone: string;
+	/** True while the start and end are the form's own suggestion, not hours the person typed. */
+	suggestedTimes?: boolean;
 }
 
 export const EVENT_TEXT_MAX = { name: 200, topic: 200, venue: 200 } as const;
@@ -93,18 +95,43 @@ export function deviceTimeZone(): string {
 	return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
+/** Two hours from the next full hour in `timeZone`, as the clock there reads them. */
+function suggestedTimes(
+	now: Date,
+	timeZone: string
+): Pick<EventDraft, 'startsLocal' | 'endsLocal'> {
+	const [year = 0, month = 1, day = 1, hour = 0, minute = 0, second = 0] = wallParts(
+		now.getTime(),
+		timeZone
+	);
+	// The next full hour on the venue's clock, which is not a full UTC hour in a zone like +05:30.
+	const wall = Date.UTC(year, month - 1, day, hour, 0) + (minute || second ? HOUR_MS : 0);
+	const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+	return { startsLocal: local(wall), endsLocal: local(wall + 2 * HOUR_MS) };
+}
+
 /** A new event starts at the next full hour and lasts two hours, in the device's zone. */
 export function newEventDraft(now: Date, timeZone = deviceTimeZone()): EventDraft {
-	const start = Math.ceil(now.getTime() / HOUR_MS) * HOUR_MS;
 	return {
 		name: '',
 		topic: '',
 		context: 'any',
-		startsLocal: instantToZoned(new Date(start).toISOString(), timeZone),
-		endsLocal: instantToZoned(new Date(start + 2 * HOUR_MS).toISOString(), timeZone),
+		...suggestedTimes(now, timeZone),
 		venue: '',
-		timeZone
+		timeZone,
+		suggestedTimes: true
 	};
+}
+
+/**
+ * The draft with the event in another zone. Hours the person typed are the venue's wall-clock
+ * hours, so they stay as typed; hours the form suggested move to the next full hour on the new
+ * zone's clock, so a new event never starts in the past there. An unknown zone (half typed, say)
+ * moves nothing yet.
+ */
+export function withEventTimeZone(draft: EventDraft, timeZone: string, now: Date): EventDraft {
+	if (!draft.suggestedTimes || !isKnownTimeZone(timeZone.trim())) return { ...draft, timeZone };
+	return { ...draft, timeZone, ...suggestedTimes(now, timeZone.trim()) };
 }
 
 export function eventDraftFrom(event: EventRecord): EventDraft {

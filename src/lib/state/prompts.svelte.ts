@@ -4,6 +4,7 @@ import { promptStateRepository } from '$lib/data/promptState';
 import {
 	buildOpener,
 	CUSTOM_PROMPT_MAX,
+	filterLines,
 	loadDeck,
 	validatePreparedList,
 	type Deck,
@@ -82,6 +83,9 @@ export class PromptsScreen {
 	prepared = $derived<PreparedList>(
 		(this.event && this.saved.prepared[this.event.id]) || { ids: [], custom: [] }
 	);
+	/** Ways to leave and to offer something, for the setting the deck is filtered by. */
+	exits = $derived(this.deck ? filterLines(this.deck.exits, this.filter.context) : []);
+	offers = $derived(this.deck ? filterLines(this.deck.offers, this.filter.context) : []);
 	card = $derived(this.deal && this.position ? cardAt(this.deal, this.position) : undefined);
 	place = $derived(this.deal && this.position ? positionOf(this.deal, this.position) : null);
 	canGoBack = $derived(this.deal && this.position ? hasPrevious(this.deal, this.position) : false);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import en from './content/en.json';
 import zhTW from './content/zh-TW.json';
-import { filterPrompts } from './deck';
+import { filterLines, filterPrompts } from './deck';
 import { deckContentSchema, depths, promptContexts, type DeckContent } from './schema';
 
 const decks = { en: deckContentSchema.parse(en), 'zh-TW': deckContentSchema.parse(zhTW) };
@@ -16,7 +16,9 @@ const MIN = {
 	topicTemplates: 10,
 	listening: 24,
 	exits: 18,
-	offers: 12
+	offers: 12,
+	/** Exits and offers dealt for any one setting, `any` included. */
+	linesPerContext: 10
 };
 const MAX_LENGTH = { en: { prompt: 90, line: 110 }, 'zh-TW': { prompt: 60, line: 60 } };
 
@@ -197,6 +199,17 @@ describe('prompt content', () => {
 			expect(specific.map((prompt) => `${prompt.id}: ${prompt.text}`)).toEqual([]);
 		});
 
+		it('keeps setting-specific exits and offers out of “any setting”', () => {
+			const dealt = [...filterLines(deck.exits, 'any'), ...filterLines(deck.offers, 'any')];
+			const specific = dealt.filter((line) => SETTING_WORDS[locale].test(line.text));
+			expect(specific.map((line) => `${line.id}: ${line.text}`)).toEqual([]);
+		});
+
+		it.each(promptContexts)('has enough exits and offers for %s', (context) => {
+			expect(filterLines(deck.exits, context).length).toBeGreaterThanOrEqual(MIN.linesPerContext);
+			expect(filterLines(deck.offers, context).length).toBeGreaterThanOrEqual(MIN.linesPerContext);
+		});
+
 		it('has a {topic} slot in every template', () => {
 			const missing = deck.topicTemplates.filter((template) => !template.text.includes('{topic}'));
 			expect(missing).toEqual([]);
@@ -256,7 +269,7 @@ describe('prompt content', () => {
 		expect(zhIsClosed('你今天是從哪裡過來的\uFF1F')).toBe(false);
 	});
 
-	it('has the same prompts in both languages: ids, depths and contexts', () => {
+	it('has the same prompts and lines in both languages: ids, depths and contexts', () => {
 		const shape = (deck: DeckContent) => ({
 			prompts: deck.prompts.map(({ id, depth, contexts }) => ({ id, depth, contexts })),
 			topicTemplates: deck.topicTemplates.map(({ id, depth, contexts }) => ({
@@ -265,8 +278,8 @@ describe('prompt content', () => {
 				contexts
 			})),
 			listening: deck.listening.map(({ id }) => id),
-			exits: deck.exits.map(({ id }) => id),
-			offers: deck.offers.map(({ id }) => id),
+			exits: deck.exits.map(({ id, contexts }) => ({ id, contexts })),
+			offers: deck.offers.map(({ id, contexts }) => ({ id, contexts })),
 			opener: Object.keys(deck.opener)
 		});
 		expect(shape(decks['zh-TW'])).toEqual(shape(decks.en));

@@ -5,6 +5,7 @@ import {
 	createShuffle,
 	CUSTOM_PROMPT_MAX,
 	fillTopic,
+	filterLines,
 	filterPrompts,
 	nextInShuffle,
 	orderForEvent,
@@ -13,7 +14,7 @@ import {
 	validatePreparedList,
 	type ShuffleState
 } from './deck';
-import type { Opener, Prompt } from './schema';
+import type { Opener, Prompt, SettingLine } from './schema';
 
 const prompt = (id: string, depth: Prompt['depth'], contexts: Prompt['contexts']): Prompt => ({
 	id,
@@ -54,6 +55,30 @@ describe('filterPrompts', () => {
 	it('combines depth and context', () => {
 		expect(ids(filterPrompts(deck, { depth: 'warm-up', context: 'talk' }))).toEqual(['b', 'd']);
 		expect(filterPrompts(deck, { depth: 'reflect', context: 'workshop' })).toEqual([deck[0]]);
+	});
+});
+
+describe('filterLines', () => {
+	const line = (id: string, contexts: SettingLine['contexts']): SettingLine => ({
+		id,
+		text: `Line ${id}.`,
+		contexts
+	});
+	const exits = [
+		line('coffee', ['any']),
+		line('table', ['workshop']),
+		line('speaker', ['talk', 'conference']),
+		line('lunch', ['any'])
+	];
+
+	it('keeps only the lines written for any setting under `any`', () => {
+		expect(ids(filterLines(exits, 'any'))).toEqual(['coffee', 'lunch']);
+	});
+
+	it('adds the lines written for the setting chosen', () => {
+		expect(ids(filterLines(exits, 'workshop'))).toEqual(['coffee', 'table', 'lunch']);
+		expect(ids(filterLines(exits, 'conference'))).toEqual(['coffee', 'speaker', 'lunch']);
+		expect(ids(filterLines(exits, 'career'))).toEqual(['coffee', 'lunch']);
 	});
 });
 

@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
-import { depths, type Depth, type Opener, type Prompt, type PromptContext } from './schema';
+import {
+	depths,
+	type Depth,
+	type Opener,
+	type Prompt,
+	type PromptContext,
+	type SettingLine
+} from './schema';
 
 // Pure deck logic for the prompt cards: filtering, event ordering, a shuffle that can be saved and
 // resumed, filling slots, and checking a "prepare for this event" list. No DOM, no storage.
@@ -7,19 +14,29 @@ import { depths, type Depth, type Opener, type Prompt, type PromptContext } from
 export type PromptFilter = { depth?: Depth; context?: PromptContext };
 
 /**
- * Prompts of the given depth that fit the given context. A prompt fits a context when it lists it
- * or lists `any`. Filtering by `any` (an event of no particular kind) keeps only the `any` prompts:
+ * Whether something written for `contexts` fits an event of the given context: it lists that
+ * context or `any`. So `any` (an event of no particular kind) takes only what fits every setting:
  * a card about "your table's exercise" makes no sense outside a workshop.
  */
+function fitsSetting(contexts: readonly PromptContext[], context: PromptContext | undefined) {
+	return context === undefined || contexts.includes(context) || contexts.includes('any');
+}
+
+/** Prompts of the given depth that fit the given context (see `fitsSetting`). */
 export function filterPrompts<T extends Prompt>(prompts: readonly T[], filter: PromptFilter): T[] {
 	const { depth, context } = filter;
 	return prompts.filter(
 		(prompt) =>
-			(depth === undefined || prompt.depth === depth) &&
-			(context === undefined ||
-				prompt.contexts.includes(context) ||
-				prompt.contexts.includes('any'))
+			(depth === undefined || prompt.depth === depth) && fitsSetting(prompt.contexts, context)
 	);
+}
+
+/** Exits and offers that fit the given context, by the same rule as prompts. */
+export function filterLines<T extends SettingLine>(
+	lines: readonly T[],
+	context: PromptContext
+): T[] {
+	return lines.filter((line) => fitsSetting(line.contexts, context));
 }
 
 const depthRank = (depth: Depth) => depths.indexOf(depth);

@@ -14,10 +14,19 @@ describe('loadDeck', () => {
 			});
 			for (const context of prompt.contexts) expect(promptContexts).toContain(context);
 		}
-		for (const list of [deck.listening, deck.exits, deck.offers]) {
+		expect(deck.listening.length).toBeGreaterThan(0);
+		for (const line of deck.listening)
+			expect(line).toEqual({ id: expect.any(String), text: expect.any(String) });
+		for (const list of [deck.exits, deck.offers]) {
 			expect(list.length).toBeGreaterThan(0);
-			for (const line of list)
-				expect(line).toEqual({ id: expect.any(String), text: expect.any(String) });
+			for (const line of list) {
+				expect(line).toEqual({
+					id: expect.any(String),
+					text: expect.any(String),
+					contexts: expect.any(Array)
+				});
+				for (const context of line.contexts) expect(promptContexts).toContain(context);
+			}
 		}
 		expect(deck.topicTemplates.every((template) => template.text.includes('{topic}'))).toBe(true);
 		expect(

@@ -38,6 +38,9 @@ export const topicTemplateSchema = z.extend(promptSchema, {
 
 export const lineSchema = z.strictObject({ id, text });
 
+/** An exit or an offer: a line to say, written for the settings it makes sense in. */
+export const settingLineSchema = z.extend(lineSchema, { contexts });
+
 const slots = ['name', 'company', 'title'] as const;
 type Slot = (typeof slots)[number];
 
@@ -69,8 +72,8 @@ export const deckContentSchema = z.strictObject({
 	prompts: list(promptSchema),
 	topicTemplates: list(topicTemplateSchema),
 	listening: list(lineSchema),
-	exits: list(lineSchema),
-	offers: list(lineSchema),
+	exits: list(settingLineSchema),
+	offers: list(settingLineSchema),
 	opener: openerSchema
 });
 
@@ -79,5 +82,6 @@ export type PromptContext = (typeof promptContexts)[number];
 export type Prompt = z.infer<typeof promptSchema>;
 export type TopicTemplate = z.infer<typeof topicTemplateSchema>;
 export type Line = z.infer<typeof lineSchema>;
+export type SettingLine = z.infer<typeof settingLineSchema>;
 export type Opener = z.infer<typeof openerSchema>;
 export type DeckContent = z.infer<typeof deckContentSchema>;
