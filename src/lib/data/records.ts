@@ -1,3 +1,4 @@
+import { unwrap } from 'idb';
 import type * as z from 'zod/mini';
 import type { RapportDatabase, RecordAggregate, Stored } from './db';
 
@@ -41,6 +42,11 @@ export function onQueued(listener: () => void): () => void {
 	return () => queuedListeners.delete(listener);
 }
 
+/** Tells every listener that changes were queued; call it once their transaction has committed. */
+export function announceQueued(): void {
+	for (const listener of queuedListeners) listener();
+}
+
 /**
  * Writes records and queues each for sync in one transaction, so a crash can never leave a saved
  * change that the sync engine does not know about, nor half of a change that belongs together
@@ -67,7 +73,33 @@ export async function putAllAndQueue(db: RapportDatabase, writes: QueuedWrite[])
 		}),
 		tx.done
 	]);
-	for (const listener of queuedListeners) listener();
+	announceQueued();
+}
+
+/**
+ * Saves many records of one store and queues them for sync as one batch entry, in one
+ * transaction: the bulk write of a restore. It does not announce itself, so a write made of many
+ * such transactions announces once, when it is whole (`announceQueued`).
+ */
+export async function putBatchAndQueue(
+	db: RapportDatabase,
+	store: Exclude<SyncedStore, 'profile'>,
+	records: (Stored & { id: string })[]
+): Promise<void> {
+	if (records.length === 0) return;
+	const tx = db.transaction([store, 'outbox'], 'readwrite');
+	// Plain requests: a promise per put costs more than the put. A failing one aborts the
+	// transaction, which `tx.done` reports.
+	const target = unwrap(tx.objectStore(store));
+	for (const record of records) target.put(record);
+	unwrap(tx.objectStore('outbox')).add({
+		aggregate: 'batch',
+		recordId: crypto.randomUUID(),
+		op: 'upsert',
+		queuedAt: new Date().toISOString(),
+		records: records.map((record) => ({ aggregate: store, recordId: record.id }))
+	});
+	await tx.done;
 }
 
 export function putAndQueue(
