@@ -77,7 +77,8 @@ export async function openRestore(
 	if (opened.type !== 'previewed') {
 		worker.terminate();
 		if (opened.type === 'refused') return { ok: false, reason: opened.reason };
-		throw new Error('The device could not be read to preview the backup');
+		// A worker that could not start or reach the database (a browser's policy): this thread can.
+		return openHere(db, file, onProgress);
 	}
 	return {
 		ok: true,
