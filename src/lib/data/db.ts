@@ -39,7 +39,22 @@ export interface ExchangeOutboxEntry {
 	payload: ExchangePayload;
 }
 
-export type OutboxEntry = RecordOutboxEntry | ExchangeOutboxEntry;
+/**
+ * Many records saved at once (a restore): one entry naming them all instead of one per record,
+ * so writing thousands costs one outbox write per transaction. The sync engine turns it back into
+ * one entry per record before anything reads the outbox by record (outbox.ts).
+ */
+export interface BatchOutboxEntry {
+	seq?: number;
+	aggregate: 'batch';
+	/** A random id of its own. */
+	recordId: string;
+	op: 'upsert';
+	queuedAt: string;
+	records: { aggregate: RecordAggregate; recordId: string }[];
+}
+
+export type OutboxEntry = RecordOutboxEntry | ExchangeOutboxEntry | BatchOutboxEntry;
 
 export interface RapportSchema extends DBSchema {
 	profile: { key: string; value: Stored };

@@ -1,3 +1,4 @@
+import { unwrap } from 'idb';
 import type * as z from 'zod/mini';
 import type { RapportDatabase, RecordAggregate, Stored } from './db';
 
@@ -64,6 +65,15 @@ export function announceStored(written: QueuedRecord[]): void {
 }
 
 /**
+ * Tells every listener what committed changes were queued. A writer that cannot name the records
+ * (a restore, written by a worker) passes none: sync still hears of it and reads the outbox.
+ */
+export function announceQueued(written: QueuedRecord[]): void {
+	for (const listener of queuedListeners) listener(written);
+	announceStored(written);
+}
+
+/**
  * Writes records and queues each for sync in one transaction, so a crash can never leave a saved
  * change that the sync engine does not know about, nor half of a change that belongs together
  * (a new connection and its follow-up).
@@ -89,9 +99,33 @@ export async function putAllAndQueue(db: RapportDatabase, writes: QueuedWrite[])
 		}),
 		tx.done
 	]);
-	const written = writes.map(({ store, recordId }) => ({ store, recordId }));
-	for (const listener of queuedListeners) listener(written);
-	announceStored(written);
+	announceQueued(writes.map(({ store, recordId }) => ({ store, recordId })));
+}
+
+/**
+ * Saves many records of one store and queues them for sync as one batch entry, in one
+ * transaction: the bulk write of a restore. It does not announce itself, so a write made of many
+ * such transactions announces once, when it is whole (`announceQueued`).
+ */
+export async function putBatchAndQueue(
+	db: RapportDatabase,
+	store: Exclude<SyncedStore, 'profile'>,
+	records: (Stored & { id: string })[]
+): Promise<void> {
+	if (records.length === 0) return;
+	const tx = db.transaction([store, 'outbox'], 'readwrite');
+	// Plain requests: a promise per put costs more than the put. A failing one aborts the
+	// transaction, which `tx.done` reports.
+	const target = unwrap(tx.objectStore(store));
+	for (const record of records) target.put(record);
+	unwrap(tx.objectStore('outbox')).add({
+		aggregate: 'batch',
+		recordId: crypto.randomUUID(),
+		op: 'upsert',
+		queuedAt: new Date().toISOString(),
+		records: records.map((record) => ({ aggregate: store, recordId: record.id }))
+	});
+	await tx.done;
 }
 
 export function putAndQueue(

@@ -9,6 +9,7 @@ import {
 	type OpenedBackup
 } from '$lib/domain/yourData';
 import { backupContentArbitrary } from '$lib/testing/backupArbitraries';
+import { FakeSyncServer, FakeTransport } from '$lib/testing/fakeSyncServer';
 import { aConnection, aFollowUp, anEvent, aProfile, at } from '$lib/testing/factories';
 import { connectionRepository } from './connections';
 import { openRapportDatabase, type RapportDatabase } from './db';
@@ -18,7 +19,9 @@ import { outboxRepository } from './outbox';
 import { profileRepository } from './profile';
 import { promptDeckRepository } from './promptDeck';
 import { settingsRepository } from './settings';
-import { checkBackup, readBackupContent, restoreBackup } from './yourData';
+import { createSyncEngine } from './sync/engine';
+import type { WireChange } from './sync/transport';
+import { checkBackup, readBackupContent, restoreBackup, RESTORE_CHUNK } from './yourData';
 
 let n = 0;
 const databases: RapportDatabase[] = [];
@@ -95,23 +98,40 @@ describe('backup → restore', () => {
 		);
 	}, 60_000);
 
-	it('queues every restored record for sync, like any save', async () => {
-		const person = aConnection();
+	it('queues restored records for sync one outbox entry per chunk, and sync sends each', async () => {
+		const event = anEvent();
+		const people = Array.from({ length: RESTORE_CHUNK + 1 }, () =>
+			aConnection({ eventId: event.id })
+		);
 		const content: BackupContent = {
 			...(await readBackupContent(db)),
 			profile: aProfile(),
-			events: [anEvent()],
-			connections: [person],
-			followUps: [aFollowUp({ connectionId: person.id })]
+			events: [event],
+			connections: people,
+			followUps: [aFollowUp({ connectionId: people[0]!.id })]
 		};
 		await restore(db, fileOf(content));
-		const queued = await outboxRepository(db).peek(10);
-		expect(queued.map((entry) => entry.aggregate).sort()).toEqual([
-			'connections',
-			'events',
-			'followUps',
-			'profile'
+
+		const entries = await db.getAll('outbox');
+		expect(entries.map((entry) => entry.aggregate)).toEqual([
+			'profile',
+			'batch',
+			'batch',
+			'batch',
+			'batch'
 		]);
+		const transport = new FakeTransport(new FakeSyncServer());
+		await createSyncEngine(db, transport).sync();
+		const sent = transport
+			.callsOf('push')
+			.flatMap(([changes]) => (changes as WireChange[]).map((change) => change.row.id ?? ''));
+		expect(sent).toEqual([
+			'',
+			event.id,
+			...people.map((person) => person.id),
+			content.followUps[0]!.id
+		]);
+		expect(await db.count('outbox')).toBe(0);
 	});
 
 	it('previews what it would do without writing anything', async () => {

@@ -30,13 +30,13 @@ import type { RapportDatabase, Stored } from './db';
 import { profileRepository } from './profile';
 import { promptDeckRepository } from './promptDeck';
 import { promptStateRepository } from './promptState';
-import { putAllAndQueue, validOnly, type QueuedWrite } from './records';
+import { putBatchAndQueue, validOnly } from './records';
 import { settingsRepository } from './settings';
 
 // Reads everything for an export and writes a restore, in chunks: each chunk is one transaction,
-// and between chunks the main thread is given back, so 5,000 people neither freeze the screen
-// nor leave a half-written record (a chunk lands whole or not at all). Restored records go
-// through the outbox writer like any save, so sync sends them when it is on.
+// so 5,000 people never leave a half-written record (a chunk lands whole or not at all), and on
+// the main thread the screen is given back between chunks. Each chunk queues its records for sync
+// as one batch entry, so sync sends them when it is on without an outbox write per record.
 
 export const CHUNK = 200;
 
@@ -150,7 +150,8 @@ const SLICE_MS = 12;
  */
 export async function checkBackup(
 	backup: OpenedBackup,
-	onProgress?: Progress
+	onProgress?: Progress,
+	{ offMainThread = false }: { offMainThread?: boolean } = {}
 ): Promise<CheckedBackup> {
 	const singles = checkSingles(backup);
 	const damaged = [...singles.damaged];
@@ -173,7 +174,7 @@ export async function checkBackup(
 				start = end;
 			} while (start < raws.length && Date.now() - sliceStarted < SLICE_MS);
 			onProgress?.(done, total);
-			await yieldToMain();
+			if (!offMainThread) await yieldToMain();
 		}
 	}
 	return { singles, records, damaged };
@@ -190,7 +191,15 @@ export interface RestoreOptions {
 	/** False for the preview: every decision is made and counted, nothing is written. */
 	write: boolean;
 	onProgress?: Progress;
+	/** True in a worker: there is no screen to give back between chunks. */
+	offMainThread?: boolean;
 }
+
+/**
+ * Records per restore transaction. Larger chunks cost fewer commits; on the main thread each
+ * chunk's decisions and puts are one task, which stays well under the 200 ms budget at this size.
+ */
+export const RESTORE_CHUNK = 500;
 
 /**
  * Merges a checked backup into the device (see RestoreMerger for the rules). The same pass with
@@ -199,7 +208,7 @@ export interface RestoreOptions {
 export async function restoreBackup(
 	db: RapportDatabase,
 	{ singles, records, damaged: damagedInFile }: CheckedBackup,
-	{ write, onProgress }: RestoreOptions
+	{ write, onProgress, offMainThread = false }: RestoreOptions
 ): Promise<RestoreReport> {
 	const merger = new RestoreMerger(await readDeviceState(db));
 	const damaged = [...damagedInFile];
@@ -229,24 +238,30 @@ export async function restoreBackup(
 			return decision;
 		}
 	} as { [C in Collection]: (record: CollectionRecord[C]) => Decision<CollectionRecord[C]> | null };
+	const landing: Promise<void>[] = [];
 	for (const collection of collections) {
 		const list: CollectionRecord[Collection][] = records[collection];
-		for (let start = 0; start < list.length; start += CHUNK) {
-			const writes: QueuedWrite[] = [];
-			for (const record of list.slice(start, start + CHUNK)) {
+		for (let start = 0; start < list.length; start += RESTORE_CHUNK) {
+			const writes: CollectionRecord[Collection][] = [];
+			for (const record of list.slice(start, start + RESTORE_CHUNK)) {
 				const decision = (
 					decide[collection] as (r: typeof record) => Decision<typeof record> | null
 				)(record);
-				if (decision?.write) {
-					writes.push({ store: collection, record: decision.write, recordId: decision.write.id });
-				}
+				if (decision?.write) writes.push(decision.write);
 			}
-			if (write && writes.length > 0) await putAllAndQueue(db, writes);
-			done += Math.min(CHUNK, list.length - start);
-			onProgress?.(done, total);
-			await yieldToMain();
+			const reached = (done += Math.min(RESTORE_CHUNK, list.length - start));
+			const landed = write ? putBatchAndQueue(db, collection, writes) : Promise.resolve();
+			const reported = landed.then(() => onProgress?.(reached, total));
+			// Off the main thread nothing waits for the screen: the next chunk is decided while
+			// this one is written (IndexedDB still commits them one after another, in order).
+			if (offMainThread) landing.push(reported);
+			else {
+				await reported;
+				await yieldToMain();
+			}
 		}
 	}
+	await Promise.all(landing);
 	if (write) await restoreSingles(db, singles);
 	return { found, tally: merger.tally, damaged };
 }

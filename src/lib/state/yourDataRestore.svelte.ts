@@ -1,5 +1,5 @@
-import { restoreBackup, type CheckedBackup, type RestoreReport } from '$lib/data/yourData';
-import { readBackupFile } from '$lib/data/yourDataReader';
+import type { RestoreReport } from '$lib/data/yourData';
+import { openRestore, type RestoreSession } from '$lib/data/yourDataRestore';
 import type { BackupFailure, DamagedRecord } from '$lib/domain/yourData';
 import { app } from './app.svelte';
 
@@ -20,28 +20,43 @@ export class RestoreFlow {
 	report = $state<RestoreReport | null>(null);
 	damaged = $derived<DamagedRecord[]>(this.report?.damaged ?? []);
 
-	#backup: CheckedBackup | null = null;
+	#session: RestoreSession | null = null;
+
+	#onProgress = (done: number, total: number) => {
+		this.progress = { done, total };
+	};
 
 	async choose(file: File): Promise<void> {
 		this.#reset();
 		this.fileName = file.name;
 		this.phase = 'checking';
-		const read = await readBackupFile(file, (done, total) => {
-			this.progress = { done, total };
-		});
-		if (!read.ok) {
-			this.phase = 'idle';
-			this.problem = read.reason;
-			return;
+		try {
+			const opened = await openRestore(await app.database(), file, this.#onProgress);
+			if (!opened.ok) {
+				this.phase = 'idle';
+				this.problem = opened.reason;
+				return;
+			}
+			this.#session = opened.session;
+			this.report = opened.session.preview;
+			this.phase = 'preview';
+		} catch {
+			this.#failed();
 		}
-		this.#backup = read.checked;
-		await this.#run(false);
 	}
 
 	async confirm(): Promise<void> {
-		if (this.phase !== 'preview' || !this.#backup) return;
-		await this.#run(true);
-		this.#backup = null;
+		const session = this.#session;
+		if (this.phase !== 'preview' || !session) return;
+		this.#session = null;
+		this.phase = 'restoring';
+		try {
+			this.report = await session.restore(this.#onProgress);
+			this.phase = 'done';
+		} catch {
+			// Chunks already written stay (each is whole); the rest can be restored again safely.
+			this.#failed();
+		}
 		await app.refresh();
 	}
 
@@ -49,28 +64,17 @@ export class RestoreFlow {
 		this.#reset();
 	}
 
+	#failed(): void {
+		this.problem = 'storage';
+		this.phase = 'idle';
+	}
+
 	#reset(): void {
+		this.#session?.close();
+		this.#session = null;
 		this.phase = 'idle';
 		this.problem = null;
 		this.report = null;
-		this.#backup = null;
 		this.progress = { done: 0, total: 0 };
-	}
-
-	async #run(write: boolean): Promise<void> {
-		const backup = this.#backup;
-		if (!backup) return;
-		this.phase = write ? 'restoring' : 'checking';
-		try {
-			this.report = await restoreBackup(await app.database(), backup, {
-				write,
-				onProgress: (done, total) => (this.progress = { done, total })
-			});
-			this.phase = write ? 'done' : 'preview';
-		} catch {
-			// Chunks already written stay (each is whole); the rest can be restored again safely.
-			this.problem = 'storage';
-			this.phase = 'idle';
-		}
 	}
 }

@@ -1,4 +1,5 @@
 import type { RapportDatabase, RecordAggregate, Stored } from '../db';
+import { expandBatches } from '../outbox';
 import { OVERWRITTEN_KEY } from '../overwritten';
 import { PROFILE_KEY, readSettings, SETTINGS_KEY, SYNC_STATE_KEY, emptySyncState } from './state';
 
@@ -104,6 +105,8 @@ export async function rekeyRecords(
 		'readwrite'
 	);
 	const outbox = tx.objectStore('outbox');
+	// Entries are found by record below: a batch queued since the push must name its records one by one.
+	await expandBatches(outbox);
 	const queue = async (aggregate: RecordAggregate, recordId: string) => {
 		await outbox.add({ aggregate, recordId, op: 'upsert', queuedAt: now });
 	};

@@ -10,6 +10,7 @@ import { mergeConnection, overwrittenTexts, type LostText } from '$lib/domain/sy
 import { cycleKey, isNewer, mergeProfileSettings, parseIncoming } from '$lib/domain/sync/rows';
 import type { IDBPTransaction } from 'idb';
 import type { RapportDatabase, RapportSchema, RecordAggregate } from '../db';
+import { expandBatches } from '../outbox';
 import { keepOverwritten } from '../overwritten';
 import type { QueuedRecord } from '../records';
 import { patchState, PROFILE_KEY, readSettings, SETTINGS_KEY, type SyncState } from './state';
@@ -100,6 +101,8 @@ export async function applyRows(
 ): Promise<Applied> {
 	const ctx: Context = { ...options, tx };
 	const applied: Applied = { arrivals: [], skipped: 0, seen: [] };
+	// A restore may have queued records as a batch since this run pushed: they count as waiting.
+	await expandBatches(tx.objectStore('outbox'));
 	for (const { table, row } of changes) {
 		const incoming = parseIncoming(table, row);
 		if (!incoming) {
@@ -297,6 +300,7 @@ export async function requeueUnseen(
 ): Promise<number> {
 	const tx = openApplyTransaction(db);
 	const ctx: Context = { tx, mode: 'resync', deviceTimeZone: '', now, editedSince: null };
+	await expandBatches(tx.objectStore('outbox'));
 	let queued = 0;
 	for (const [table, aggregate] of Object.entries(storeOfTable)) {
 		for (const key of await tx.objectStore(aggregate).getAllKeys()) {

@@ -10,6 +10,7 @@ import { eventRepository } from '../events';
 import { applyQueueChange, followUpRepository } from '../followUps';
 import { overwrittenRepository } from '../overwritten';
 import { profileRepository } from '../profile';
+import { putBatchAndQueue } from '../records';
 import { settingsRepository } from '../settings';
 import {
 	createSyncEngine,
@@ -20,6 +21,7 @@ import {
 	type SyncEngineOptions,
 	type SyncStatus
 } from './engine';
+import { applyPage } from './apply';
 import { ServerRefusal, TransportFailure, type PushResult, type WireChange } from './transport';
 
 let databases = 0;
@@ -301,6 +303,28 @@ describe('push', () => {
 		expect(server.rows('user-1')).toEqual([{ table: 'events', row: eventToRow(event) }]);
 		expect(await db.count('outbox')).toBe(0);
 	});
+	it('sends every record a batch entry names (a restore), one change each, in order', async () => {
+		const events = [anEvent(), anEvent()];
+		const people = [aConnection(), aConnection(), aConnection()];
+		await putBatchAndQueue(db, 'events', events);
+		await putBatchAndQueue(db, 'connections', people);
+		expect(await db.count('outbox')).toBe(2);
+		const { engine } = engineFor(db, transport);
+
+		await engine.sync();
+
+		expect(
+			pushed(transport)
+				.flat()
+				.map((change) => [change.table, change.row.id])
+		).toEqual([
+			...events.map((event) => ['events', event.id]),
+			...people.map((person) => ['connections', person.id])
+		]);
+		// The server adds each new person's post-event follow-up itself.
+		expect(server.rows('user-1').filter(({ table }) => table !== 'follow_ups')).toHaveLength(5);
+		expect(await db.count('outbox')).toBe(0);
+	});
 });
 
 describe('pull', () => {
@@ -332,6 +356,24 @@ describe('pull', () => {
 		await engine.sync();
 
 		expect(await connectionRepository(db).get(connection.id)).toEqual(connection);
+	});
+
+	it('keeps a newer record a restore queued as a batch during the run from an older pulled row', async () => {
+		const older = aConnection({ note: '伺服器的', updatedAt: at('2026-11-20T12:00:00Z') });
+		const restored = { ...older, note: '備份的', updatedAt: at('2026-11-22T12:00:00Z') };
+		await putBatchAndQueue(db, 'connections', [restored]);
+
+		await applyPage(db, [{ table: 'connections', row: connectionToRow(older) }], 'cursor', {
+			mode: 'pull',
+			deviceTimeZone: 'Asia/Taipei',
+			now: NOW.toISOString(),
+			editedSince: null
+		});
+
+		expect(await connectionRepository(db).get(older.id)).toMatchObject(restored);
+		expect((await db.getAll('outbox')).map((entry) => [entry.aggregate, entry.recordId])).toEqual([
+			['connections', older.id]
+		]);
 	});
 
 	it('keeps a waiting local edit that is newer than the server’s, merging the other fields', async () => {

@@ -8,6 +8,7 @@ import {
 import { profileLocales, type ProfileLocale } from '$lib/domain/sync/rows';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { ExchangeOutboxEntry, OutboxEntry, RapportDatabase, RecordOutboxEntry } from '../db';
+import { expandBatches } from '../outbox';
 import {
 	addDeviceDataTo,
 	countDeviceData,
@@ -389,11 +390,23 @@ export function createSyncEngine(
 		}
 	}
 
+	/** The whole outbox, batch entries turned into one per record first (outbox.ts). */
+	async function outboxEntries(): Promise<OutboxEntry[]> {
+		const tx = db.transaction('outbox', 'readwrite');
+		await expandBatches(tx.store);
+		const entries = await tx.store.getAll();
+		await tx.done;
+		return entries;
+	}
+
 	async function push(): Promise<void> {
 		for (let round = 0; round < REKEY_ROUNDS; round++) {
-			const entries: OutboxEntry[] = await db.getAll('outbox');
+			const entries = await outboxEntries();
 			const rekeyed = await pushRecords(
-				entries.filter((entry): entry is RecordOutboxEntry => entry.aggregate !== 'exchange')
+				entries.filter(
+					(entry): entry is RecordOutboxEntry =>
+						entry.aggregate !== 'exchange' && entry.aggregate !== 'batch'
+				)
 			);
 			if (round === 0) {
 				await pushExchanges(
