@@ -126,62 +126,70 @@ describe('Content-Security-Policy', () => {
 		}
 	});
 
-	test('every route, sync, a photo scan, a send-back and a damaged link break none of it', async () => {
-		const violations: string[] = [];
-		const owner = await watchedBrowser(violations);
-		const { page } = owner;
-		for (const route of ROUTES) {
-			await openHydrated(page, `${server.url}${route}`);
-			expect(await page.locator('meta[http-equiv="content-security-policy"]').count(), route).toBe(
-				1
-			);
+	// Two browsers, sync and a scan: longer than one flow, so above the 60 s default.
+	test(
+		'every route, sync, a photo scan, a send-back and a damaged link break none of it',
+		{
+			timeout: 150_000
+		},
+		async () => {
+			const violations: string[] = [];
+			const owner = await watchedBrowser(violations);
+			const { page } = owner;
+			for (const route of ROUTES) {
+				await openHydrated(page, `${server.url}${route}`);
+				expect(
+					await page.locator('meta[http-equiv="content-security-policy"]').count(),
+					route
+				).toBe(1);
+			}
+
+			await openHydrated(page, `${server.url}/settings`);
+			await page.getByTestId('sync-enable').click();
+			await page.getByTestId('sync-on').waitFor();
+			await expect
+				.poll(() => page.getByTestId('sync-status').getAttribute('data-phase'), eventually)
+				.toBe('idle');
+
+			await openHydrated(page, `${server.url}/card#edit`);
+			await page.getByLabel(t(locale, 'card_field_name'), { exact: true }).fill(OWNER);
+			await page.getByRole('button', { name: t(locale, 'card_save') }).click();
+			await page.getByText(t(locale, 'card_saved')).waitFor();
+			await openHydrated(page, `${server.url}/card`);
+			const qr = page.getByTestId('my-qr');
+			await expect.poll(() => qr.getAttribute('data-card-url'), eventually).toMatch(TOKENED_LINK);
+			const link = (await qr.getAttribute('data-card-url')) ?? '';
+
+			// Linux Chromium has no BarcodeDetector: the photo is read by zxing-wasm.
+			expect(await scanPhotoAndSave(page)).toHaveLength(1);
+
+			// A person's page is not prerendered: the fallback page (200.html) renders it.
+			await openHydrated(page, `${server.url}/people`);
+			const person = (await page.locator('a[href^="/people/"]').first().getAttribute('href')) ?? '';
+			await openHydrated(page, `${server.url}${person}`);
+			expect(await page.locator('meta[http-equiv="content-security-policy"]').count()).toBe(1);
+
+			const guest = await watchedBrowser(violations);
+			await openHydrated(guest.page, link);
+			const form = guest.page.getByTestId('send-back');
+			await form.getByLabel(t(locale, 'send_back_name')).fill('林志明');
+			await form
+				.getByLabel(t(locale, 'send_back_channel_value', { kind: t(locale, 'card_kind_line') }))
+				.first()
+				.fill('zhiming');
+			await guest.page
+				.getByRole('button', { name: t(locale, 'send_back_submit', { owner: OWNER }) })
+				.click();
+			await guest.page.getByText(t(locale, 'send_back_sent', { owner: OWNER })).waitFor();
+
+			await guest.page.goto(`${server.url}/c#garbage`);
+			await waitForHydration(guest.page);
+			await guest.page.getByText(t(locale, 'public_card_error_broken_link')).waitFor();
+
+			expect(violations).toEqual([]);
+			expect([...owner.pageErrors, ...guest.pageErrors]).toEqual([]);
 		}
-
-		await openHydrated(page, `${server.url}/settings`);
-		await page.getByTestId('sync-enable').click();
-		await page.getByTestId('sync-on').waitFor();
-		await expect
-			.poll(() => page.getByTestId('sync-status').getAttribute('data-phase'), eventually)
-			.toBe('idle');
-
-		await openHydrated(page, `${server.url}/card#edit`);
-		await page.getByLabel(t(locale, 'card_field_name'), { exact: true }).fill(OWNER);
-		await page.getByRole('button', { name: t(locale, 'card_save') }).click();
-		await page.getByText(t(locale, 'card_saved')).waitFor();
-		await openHydrated(page, `${server.url}/card`);
-		const qr = page.getByTestId('my-qr');
-		await expect.poll(() => qr.getAttribute('data-card-url'), eventually).toMatch(TOKENED_LINK);
-		const link = (await qr.getAttribute('data-card-url')) ?? '';
-
-		// Linux Chromium has no BarcodeDetector: the photo is read by zxing-wasm.
-		expect(await scanPhotoAndSave(page)).toHaveLength(1);
-
-		// A person's page is not prerendered: the fallback page (200.html) renders it.
-		await openHydrated(page, `${server.url}/people`);
-		const person = (await page.locator('a[href^="/people/"]').first().getAttribute('href')) ?? '';
-		await openHydrated(page, `${server.url}${person}`);
-		expect(await page.locator('meta[http-equiv="content-security-policy"]').count()).toBe(1);
-
-		const guest = await watchedBrowser(violations);
-		await openHydrated(guest.page, link);
-		const form = guest.page.getByTestId('send-back');
-		await form.getByLabel(t(locale, 'send_back_name')).fill('林志明');
-		await form
-			.getByLabel(t(locale, 'send_back_channel_value', { kind: t(locale, 'card_kind_line') }))
-			.first()
-			.fill('zhiming');
-		await guest.page
-			.getByRole('button', { name: t(locale, 'send_back_submit', { owner: OWNER }) })
-			.click();
-		await guest.page.getByText(t(locale, 'send_back_sent', { owner: OWNER })).waitFor();
-
-		await guest.page.goto(`${server.url}/c#garbage`);
-		await waitForHydration(guest.page);
-		await guest.page.getByText(t(locale, 'public_card_error_broken_link')).waitFor();
-
-		expect(violations).toEqual([]);
-		expect([...owner.pageErrors, ...guest.pageErrors]).toEqual([]);
-	});
+	);
 
 	test("without 'wasm-unsafe-eval' the photo scan is a violation (so the watch above sees one)", async () => {
 		const violations: string[] = [];
