@@ -1,5 +1,16 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadEnv } from 'vite';
+import { cspDirectives } from './csp.config.js';
+
+// The policy follows what this build is given (the Supabase project, Turnstile), read as Vite
+// will read it for the app, .env files included, so the two cannot disagree.
+const root = fileURLToPath(new URL('.', import.meta.url));
+const mode = process.env.NODE_ENV === 'development' ? 'development' : 'production';
+const env = loadEnv(mode, root, ['PUBLIC_']);
+const appHtml = readFileSync(new URL('./src/app.html', import.meta.url), 'utf8');
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -10,7 +21,12 @@ const config = {
 		adapter: adapter({ fallback: '200.html' }),
 		// The shell's CSS is small: inlining it saves a render-blocking request on the first visit.
 		inlineStyleThreshold: 8192,
-		serviceWorker: { register: false }
+		serviceWorker: { register: false },
+		// Hashes, not nonces: the pages are static files, written once at build time.
+		csp: {
+			mode: 'hash',
+			directives: cspDirectives({ env, appHtml })
+		}
 	}
 };
 

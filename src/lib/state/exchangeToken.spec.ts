@@ -32,7 +32,8 @@ function setUp(options: { online?: boolean } = {}) {
 		storedDataChanged: async () => undefined,
 		eraseDevice: async () => undefined,
 		watchLocalWrites: () => () => undefined,
-		preference: { read: () => preference, set: (on) => (preference = on) }
+		preference: { read: () => preference, set: (on) => (preference = on) },
+		captcha: null
 	});
 	const exchange = new ExchangeTokenState({
 		connection: () => sync.connection(),

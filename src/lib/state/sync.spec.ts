@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { CaptchaUnavailable } from '$lib/data/captcha';
 import { ServerRefusal, TransportFailure, type Account } from '$lib/data/sync/transport';
 import { anonymous, FakeEngine, FakeTransport } from '$lib/testing/syncFakes';
 import { SyncState, type SyncDependencies } from './sync.svelte';
 
 const withEmail: Account = { userId: 'user-1', email: 'yijun@example.tw', isAnonymous: false };
 
-function setUp(options: { configured?: boolean; on?: boolean } = {}) {
+function setUp(
+	options: {
+		configured?: boolean;
+		on?: boolean;
+		captcha?: SyncDependencies['captcha'];
+	} = {}
+) {
 	const transport = new FakeTransport();
 	const engines: FakeEngine[] = [];
 	const unwatched: FakeEngine[] = [];
@@ -35,7 +42,8 @@ function setUp(options: { configured?: boolean; on?: boolean } = {}) {
 			hook = next;
 			return () => (hook = null);
 		},
-		preference: { read: () => preference, set: (on) => (preference = on) }
+		preference: { read: () => preference, set: (on) => (preference = on) },
+		captcha: options.captcha ?? null
 	};
 	const sync = new SyncState(deps);
 	return {
@@ -108,6 +116,76 @@ describe('starting sync', () => {
 		expect(world.sync.sessionLost).toBe(true);
 		expect(world.preference).toBe(false);
 		expect(world.engines).toEqual([]);
+	});
+});
+
+describe('a CAPTCHA with the sign-ins (PUBLIC_TURNSTILE_SITE_KEY)', () => {
+	/** A Turnstile that hands out numbered tokens, recording where it was shown. */
+	function turnstile() {
+		const shownIn: HTMLElement[] = [];
+		const captcha = async (host: HTMLElement) => {
+			shownIn.push(host);
+			return `token-${shownIn.length}`;
+		};
+		return { captcha, shownIn };
+	}
+	const host = {} as HTMLElement;
+
+	it('sends none, and asks for no challenge, in a build without a site key', async () => {
+		const world = setUp();
+		expect(world.sync.usesCaptcha).toBe(false);
+		expect(await world.sync.enable()).toEqual({ ok: true });
+		await world.sync.signOut({ erase: false });
+		expect(await world.sync.requestSignIn('yijun@example.tw')).toEqual({ ok: true });
+		expect(world.transport.captchaTokens).toEqual([undefined, undefined]);
+	});
+
+	it('solves one, where Settings shows it, for each sign-in and passes it on', async () => {
+		const { captcha, shownIn } = turnstile();
+		const world = setUp({ captcha });
+		expect(world.sync.usesCaptcha).toBe(true);
+		world.sync.captchaShownIn(host);
+		expect(await world.sync.enable()).toEqual({ ok: true });
+		await world.sync.signOut({ erase: false });
+		expect(await world.sync.requestSignIn('yijun@example.tw')).toEqual({ ok: true });
+		expect(world.transport.captchaTokens).toEqual(['token-1', 'token-2']);
+		expect(shownIn).toEqual([host, host]);
+	});
+
+	it('asks for none when a saved session makes signing in needless', async () => {
+		const { captcha, shownIn } = turnstile();
+		const world = setUp({ captcha });
+		world.sync.captchaShownIn(host);
+		world.transport.session = withEmail;
+		expect(await world.sync.enable()).toEqual({ ok: true });
+		expect(shownIn).toEqual([]);
+	});
+
+	it('says so, and signs nothing in, when Turnstile cannot load (offline, blocked)', async () => {
+		const world = setUp({
+			captcha: () => Promise.reject(new CaptchaUnavailable('Turnstile could not load'))
+		});
+		world.sync.captchaShownIn(host);
+		expect(await world.sync.enable()).toEqual({ ok: false, code: 'captcha_unavailable' });
+		expect(await world.sync.requestSignIn('yijun@example.tw')).toEqual({
+			ok: false,
+			code: 'captcha_unavailable'
+		});
+		expect(world.transport.calls).toEqual(['account']);
+		expect(world.sync.enabled).toBe(false);
+	});
+
+	it('does not sign in without a place to show the challenge (Settings closed)', async () => {
+		const { captcha } = turnstile();
+		const world = setUp({ captcha });
+		world.sync.captchaShownIn(host);
+		world.sync.captchaShownIn(null);
+		expect(await world.sync.enable()).toEqual({ ok: false, code: 'captcha_unavailable' });
+		expect(world.transport.captchaTokens).toEqual([]);
+	});
+
+	it('is not used by a build without sync', () => {
+		expect(setUp({ configured: false, captcha: turnstile().captcha }).sync.usesCaptcha).toBe(false);
 	});
 });
 

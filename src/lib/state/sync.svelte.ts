@@ -1,4 +1,6 @@
+import { CaptchaUnavailable, captchaSiteKey, solveCaptcha } from '$lib/data/captcha';
 import { onQueued } from '$lib/data/records';
+import { getLocale } from '$lib/i18n/locale';
 import { supabaseConfig } from '$lib/data/sync/config';
 import type { AccountChoice, SyncEngine, SyncStatus } from '$lib/data/sync/engine';
 import {
@@ -44,6 +46,11 @@ export interface SyncDependencies {
 	/** Calls back after every change queued for sync on this device; returns how to stop. */
 	watchLocalWrites(listener: () => void): () => void;
 	preference: { read(): boolean; set(on: boolean): void };
+	/**
+	 * A CAPTCHA token for a sign-in, solved in `host`; null when the build has no
+	 * PUBLIC_TURNSTILE_SITE_KEY, and sign-ins then go without one.
+	 */
+	captcha: ((host: HTMLElement) => Promise<string>) | null;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -52,6 +59,7 @@ const OTP = /^\d{6,10}$/;
 /** The message key suffix for a failure: a server code, `network`, or `unknown`. */
 export function failureCode(error: unknown): string {
 	if (error instanceof ServerRefusal) return error.code;
+	if (error instanceof CaptchaUnavailable) return 'captcha_unavailable';
 	if (error instanceof TransportFailure) return 'network';
 	return 'unknown';
 }
@@ -62,6 +70,8 @@ const failed = (code: string): SyncOutcome => ({ ok: false, code });
 export class SyncState {
 	/** Built with PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY: sync can be turned on. */
 	readonly configured: boolean;
+	/** Sign-ins ask for a CAPTCHA token: Settings gives the challenge a place to show. */
+	readonly usesCaptcha: boolean;
 	enabled = $state(false);
 	account = $state<Account | null>(null);
 	/** The engine's status while it runs. */
@@ -84,10 +94,24 @@ export class SyncState {
 	#lastSyncedAt: string | null = null;
 	#arrivalCount = 0;
 	#stoppedListeners: (() => void)[] = [];
+	#captchaHost: HTMLElement | null = null;
 
 	constructor(deps: SyncDependencies) {
 		this.#deps = deps;
 		this.configured = deps.configured;
+		this.usesCaptcha = deps.configured && deps.captcha !== null;
+	}
+
+	/** Where a CAPTCHA challenge shows while the screen that signs in is open; null once closed. */
+	captchaShownIn(host: HTMLElement | null): void {
+		this.#captchaHost = host;
+	}
+
+	/** Fetched at the moment of a sign-in, never ahead: a token is good once, for minutes. */
+	async #captchaToken(): Promise<string | undefined> {
+		if (!this.#deps.captcha) return undefined;
+		if (!this.#captchaHost) throw new CaptchaUnavailable('No place to show the challenge');
+		return this.#deps.captcha(this.#captchaHost);
 	}
 
 	/** Resumes sync if it was turned on before; safe to call again. */
@@ -232,7 +256,9 @@ export class SyncState {
 		try {
 			const transport = await this.#loadTransport();
 			if (!transport) return failed('unknown');
-			this.account = (await transport.account()) ?? (await transport.signInAnonymously());
+			this.account =
+				(await transport.account()) ??
+				(await transport.signInAnonymously(await this.#captchaToken()));
 			return await this.#switchOn(transport);
 		} catch (error) {
 			return failed(failureCode(error));
@@ -270,7 +296,9 @@ export class SyncState {
 	requestSignIn(email: string): Promise<SyncOutcome> {
 		const address = email.trim();
 		if (!EMAIL.test(address)) return Promise.resolve(failed('auth_email_invalid'));
-		return this.#withTransport((transport) => transport.requestEmailSignIn(address));
+		return this.#withTransport(async (transport) =>
+			transport.requestEmailSignIn(address, await this.#captchaToken())
+		);
 	}
 
 	/** Step 2: signs in with the code and starts syncing into that account. */
@@ -360,6 +388,12 @@ export class SyncState {
 	}
 }
 
+function captchaOf(siteKey: string | null): SyncDependencies['captcha'] {
+	if (!siteKey) return null;
+	// Turnstile's language codes are lower case: `zh-tw`, `en`.
+	return (host) => solveCaptcha(host, siteKey, getLocale().toLowerCase());
+}
+
 function browserDependencies(): SyncDependencies {
 	return {
 		configured: supabaseConfig !== null,
@@ -381,7 +415,8 @@ function browserDependencies(): SyncDependencies {
 			await eraseDeviceData(db);
 		},
 		watchLocalWrites: onQueued,
-		preference: syncSwitch
+		preference: syncSwitch,
+		captcha: captchaOf(captchaSiteKey)
 	};
 }
 

@@ -49,7 +49,11 @@ export class FakeTransport implements SyncTransport {
 		await this.#call('account');
 		return this.session;
 	}
-	async signInAnonymously() {
+	/** The CAPTCHA token each sign-in came with (undefined: none). */
+	captchaTokens: (string | undefined)[] = [];
+
+	async signInAnonymously(captchaToken?: string) {
+		this.captchaTokens.push(captchaToken);
 		await this.#call('signInAnonymously');
 		this.session = anonymous;
 		return anonymous;
@@ -62,7 +66,8 @@ export class FakeTransport implements SyncTransport {
 		this.session = { ...anonymous, email, isAnonymous: false };
 		return this.session;
 	}
-	async requestEmailSignIn() {
+	async requestEmailSignIn(_email: string, captchaToken?: string) {
+		this.captchaTokens.push(captchaToken);
 		await this.#call('requestEmailSignIn');
 	}
 	async confirmEmailSignIn(email: string) {

@@ -26,6 +26,11 @@ describe('the reason given for a failure', () => {
 		for (const code of signedOutCodes) expect(reasonFor(code)).toBe(m.sync_error_not_signed_in());
 	});
 
+	it('tells a CAPTCHA that could not load from one Supabase did not accept', () => {
+		expect(reasonFor('captcha_unavailable')).toBe(m.sync_error_captcha_unavailable());
+		expect(reasonFor('auth_captcha_failed')).toBe(m.sync_error_captcha_failed());
+	});
+
 	it('falls back to the general sentence, never the code, for anything else', () => {
 		for (const code of ['PGRST202', 'constructor', 'toString', '', null, undefined]) {
 			expect(reasonFor(code)).toBe(general);

@@ -30,7 +30,9 @@ const reasons: Record<string, () => string> = {
 	auth_email_unknown: m.sync_error_auth_email_unknown,
 	auth_email_exists: m.sync_error_auth_email_exists,
 	auth_rate_limited: m.sync_error_auth_rate_limited,
-	auth_signups_disabled: m.sync_error_auth_signups_disabled
+	auth_signups_disabled: m.sync_error_auth_signups_disabled,
+	captcha_unavailable: m.sync_error_captcha_unavailable,
+	auth_captcha_failed: m.sync_error_captcha_failed
 };
 
 /** Supabase Auth codes that mean the same to the person as one of the codes above. */

@@ -151,6 +151,27 @@ describe('the account', () => {
 		expect(supabase.requests[1]?.body).toMatchObject({ token: '654321', type: 'email' });
 	});
 
+	it('passes a CAPTCHA token to Auth with both sign-ins when it has one, and none otherwise', async () => {
+		const supabase = scriptedSupabase({ ...signUp, 'POST /auth/v1/otp': { body: {} } });
+		const transport = await createSupabaseTransport(
+			{ url: URL_BASE, anonKey: ANON_KEY },
+			{ fetch: supabase.fetch }
+		);
+		await transport.signInAnonymously('turnstile-token-1');
+		await transport.requestEmailSignIn('yijun@example.com', 'turnstile-token-2');
+		await transport.requestEmailSignIn('yijun@example.com');
+		await transport.signInAnonymously();
+		const captcha = supabase.requests.map(
+			(request) => (request.body as { gotrue_meta_security?: unknown }).gotrue_meta_security
+		);
+		expect(captcha).toEqual([
+			{ captcha_token: 'turnstile-token-1' },
+			{ captcha_token: 'turnstile-token-2' },
+			{},
+			{}
+		]);
+	});
+
 	it('reports a wrong or expired code as a refusal with its Auth code', async () => {
 		const supabase = scriptedSupabase({
 			'POST /auth/v1/verify': {

@@ -156,7 +156,11 @@ export async function createSupabaseTransport(
 			if (error) throw authFailure(error);
 			return data.session ? accountOf(data.session.user) : null;
 		},
-		signInAnonymously: () => signedIn(client.auth.signInAnonymously(), 'signInAnonymously'),
+		signInAnonymously: (captchaToken) =>
+			signedIn(
+				client.auth.signInAnonymously(captchaToken ? { options: { captchaToken } } : undefined),
+				'signInAnonymously'
+			),
 		linkEmail: (email) => done(client.auth.updateUser({ email })),
 		async confirmLinkEmail(email, code) {
 			const { data, error } = await client.auth.verifyOtp({
@@ -170,8 +174,13 @@ export async function createSupabaseTransport(
 			// is as it was until the second one.
 			return signedIn(client.auth.getUser(), 'getUser');
 		},
-		requestEmailSignIn: (email) =>
-			done(client.auth.signInWithOtp({ email, options: { shouldCreateUser: false } })),
+		requestEmailSignIn: (email, captchaToken) =>
+			done(
+				client.auth.signInWithOtp({
+					email,
+					options: { shouldCreateUser: false, ...(captchaToken ? { captchaToken } : {}) }
+				})
+			),
 		confirmEmailSignIn: (email, code) =>
 			signedIn(client.auth.verifyOtp({ email, token: code, type: 'email' }), 'verifyOtp'),
 		// Local scope: other devices signed in to the same account stay signed in.

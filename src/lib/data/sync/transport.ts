@@ -72,13 +72,17 @@ export class TransportFailure extends Error {
 export interface SyncTransport {
 	/** The signed-in account, or null. Restores a saved session first. */
 	account(): Promise<Account | null>;
-	signInAnonymously(): Promise<Account>;
+	/**
+	 * `captchaToken`: what Supabase Auth asks for when the project has CAPTCHA protection on
+	 * (README.md, "CAPTCHA"); both sign-ins that create or email an account take one.
+	 */
+	signInAnonymously(captchaToken?: string): Promise<Account>;
 	/** Sends a one-time code to link this email to the current (anonymous) account. */
 	linkEmail(email: string): Promise<void>;
 	/** Confirms the code sent by linkEmail. */
 	confirmLinkEmail(email: string, code: string): Promise<Account>;
 	/** On another device: sends a one-time code to sign in to an account that has this email. */
-	requestEmailSignIn(email: string): Promise<void>;
+	requestEmailSignIn(email: string, captchaToken?: string): Promise<void>;
 	confirmEmailSignIn(email: string, code: string): Promise<Account>;
 	signOut(): Promise<void>;
 	/** Removes the account and every row of it on the server. */
