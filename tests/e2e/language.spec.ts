@@ -238,7 +238,8 @@ describe('the card page for a guest without the app', () => {
 		]);
 		await guest.getByText(t('zh-TW', 'public_card_guest_about')).waitFor();
 		expect(await htmlLang(page)).toBe('zh-TW');
-		expect(await headingText(page)).toBe('陳怡君');
+		// The reloaded page is the prerendered one until it reads the card from the link.
+		await expect.poll(() => headingText(page), eventually).toBe('陳怡君');
 		expect(
 			await guest
 				.getByRole('button', { name: '繁體中文', exact: true })
