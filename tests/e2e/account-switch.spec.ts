@@ -4,18 +4,10 @@
 // it on the device only, erase it, or add it to Bob's account on purpose. Runs against a
 // throwaway PostgreSQL behind the test gateway, where this build's sync settings point.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-	eventually,
-	launchBrowser,
-	startAppServer,
-	t,
-	type AppServer,
-	type BrowserSession
-} from '../support/browser';
+import { describe, expect, test } from 'vitest';
+import { eventually, t } from '../support/browser';
 import { axeViolations, readStore } from '../support/card';
-import { startSupabaseStack, type SupabaseStack } from '../support/supabaseStack';
-import { syncJourney } from '../support/syncJourney';
+import { useSyncWorld } from '../support/syncJourney';
 
 const locale = 'zh-TW';
 const alice = { name: '陳怡君', email: 'alice@example.test' };
@@ -24,32 +16,13 @@ const privateNote = '心理師，不要告訴別人';
 // Three devices and two accounts per test: longer than one page's journey, even on a busy machine.
 const SHARED_DEVICE_JOURNEY_MS = 120_000;
 
-let stack: SupabaseStack;
-let server: AppServer;
-let journey: ReturnType<typeof syncJourney>;
-const sessions: BrowserSession[] = [];
+const { world, ...journey } = useSyncWorld(locale);
 
-beforeAll(async () => {
-	stack = await startSupabaseStack({ forTheBuild: true });
-	server = await startAppServer();
-	journey = syncJourney(server.url, stack, locale);
-}, 60_000);
-
-afterAll(async () => {
-	for (const session of sessions) await session.close();
-	await server?.close();
-	await stack?.stop();
-});
-
-async function device(): Promise<Page> {
-	const session = await launchBrowser({ locale });
-	sessions.push(session);
-	return session.page;
-}
+const device = async (): Promise<Page> => (await world.device()).page;
 
 /** What the server holds for the account with this email. */
 async function account(email: string) {
-	const { rows } = await stack.admin.query<{
+	const { rows } = await world.stack.admin.query<{
 		card: string | null;
 		people: string[];
 		notes: string[];

@@ -3,19 +3,10 @@
 // changed this") with "Put mine back", which puts it in the open editor and syncs it to the
 // other device. Runs against a throwaway PostgreSQL behind the test gateway.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-	eventually,
-	launchBrowser,
-	openHydrated,
-	startAppServer,
-	t,
-	type AppServer,
-	type BrowserSession
-} from '../support/browser';
+import { describe, expect, test } from 'vitest';
+import { eventually, openHydrated, t } from '../support/browser';
 import { axeViolations, readStore } from '../support/card';
-import { startSupabaseStack, type SupabaseStack } from '../support/supabaseStack';
-import { syncJourney } from '../support/syncJourney';
+import { useSyncWorld } from '../support/syncJourney';
 
 const locale = 'zh-TW';
 const email = 'yijun@example.test';
@@ -25,31 +16,10 @@ const laptopNote = '筆電上寫的：下週三約喝咖啡';
 // Two devices, each syncing a few times: longer than one page's journey on a busy machine.
 const TWO_DEVICE_JOURNEY_MS = 120_000;
 
-let stack: SupabaseStack;
-let server: AppServer;
-let journey: ReturnType<typeof syncJourney>;
-const sessions: BrowserSession[] = [];
-
-beforeAll(async () => {
-	stack = await startSupabaseStack({ forTheBuild: true });
-	server = await startAppServer();
-	journey = syncJourney(server.url, stack, locale);
-}, 60_000);
-
-afterAll(async () => {
-	for (const session of sessions) await session.close();
-	await server?.close();
-	await stack?.stop();
-});
-
-async function device(): Promise<BrowserSession> {
-	const session = await launchBrowser({ locale });
-	sessions.push(session);
-	return session;
-}
+const { world, ...journey } = useSyncWorld(locale);
 
 async function openPerson(page: Page): Promise<void> {
-	await openHydrated(page, `${server.url}/people`);
+	await openHydrated(page, `${world.origin}/people`);
 	await page.getByRole('link', { name: person }).click();
 	await page.locator('#person-note').waitFor();
 }
@@ -63,13 +33,13 @@ describe('another device changed this', () => {
 	test(
 		'the losing note is shown on the person, and Put mine back restores it everywhere',
 		async () => {
-			const phone = await device();
+			const phone = await world.device();
 			await journey.saveCard(phone.page, '陳怡君');
 			await journey.syncWithEmail(phone.page, email);
 			await journey.keepPerson(phone.page, person, '初次見面');
 			await journey.syncedIdle(phone.page);
 
-			const laptop = await device();
+			const laptop = await world.device();
 			await journey.signIn(laptop.page, email);
 			await expect.poll(() => noteOn(laptop.page), eventually).toBe('初次見面');
 
