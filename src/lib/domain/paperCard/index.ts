@@ -1,0 +1,23 @@
+// Paper business cards: from recognised lines to the fields of a card. Pure TypeScript; the
+// recogniser that produces the lines lives in the data layer.
+export { extractPaperCard, isEmptyReading, UNSURE_BELOW } from './extract';
+export {
+	cardBounds,
+	photoProblem,
+	PHOTO_MAX_SIDE,
+	scaledSize,
+	toGrey,
+	type Crop,
+	type GreyImage,
+	type PhotoProblem
+} from './photo';
+export {
+	emptyReading,
+	paperCardFields,
+	type Box,
+	type FieldReading,
+	type PaperCardField,
+	type PaperCardReading,
+	type RecognisedLine
+} from './recognised';
+export { paperCardToCard, type PaperCardLabels } from './toCard';

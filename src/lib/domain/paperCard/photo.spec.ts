@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { cardBounds, photoProblem, scaledSize, type GreyImage } from './photo';
+
+// A grey picture drawn by a function of (x, y).
+function aPicture(
+	width: number,
+	height: number,
+	level: (x: number, y: number) => number
+): GreyImage {
+	const grey = new Uint8Array(width * height);
+	for (let y = 0; y < height; y++)
+		for (let x = 0; x < width; x++) grey[y * width + x] = level(x, y);
+	return { width, height, grey };
+}
+
+// Dark text strokes on white: sharp edges every few pixels.
+const text = (x: number, y: number) => (x % 12 < 2 && y % 20 < 14 ? 20 : 240);
+
+describe('scaledSize', () => {
+	it('brings a 50-megapixel photo down to the size it is read at, keeping its shape', () => {
+		expect(scaledSize(8660, 5774)).toEqual({ width: 2000, height: 1333 });
+	});
+
+	it('leaves a small photo as it is', () => {
+		expect(scaledSize(1200, 700)).toEqual({ width: 1200, height: 700 });
+	});
+});
+
+describe('photoProblem', () => {
+	it('passes a sharp, lit card', () => {
+		expect(photoProblem(aPicture(200, 120, text))).toBeNull();
+	});
+
+	it('finds a photo too dark to read', () => {
+		expect(photoProblem(aPicture(200, 120, (x, y) => text(x, y) / 8))).toBe('dark');
+	});
+
+	it('finds a photo with no sharp edge anywhere', () => {
+		expect(photoProblem(aPicture(200, 120, (x) => 100 + (x % 40)))).toBe('blurry');
+	});
+});
+
+describe('cardBounds', () => {
+	it('finds a light card on a dark table, with a little margin', () => {
+		const inside = (x: number, y: number) => x >= 50 && x < 250 && y >= 40 && y < 160;
+		const bounds = cardBounds(aPicture(300, 200, (x, y) => (inside(x, y) ? text(x, y) : 40)));
+		expect(bounds).not.toBeNull();
+		expect(bounds!.x).toBeGreaterThanOrEqual(40);
+		expect(bounds!.x).toBeLessThanOrEqual(50);
+		expect(bounds!.x + bounds!.width).toBeGreaterThanOrEqual(250);
+		expect(bounds!.y + bounds!.height).toBeLessThanOrEqual(170);
+	});
+
+	it('reads the whole photo when the card fills it', () => {
+		expect(cardBounds(aPicture(300, 200, text))).toBeNull();
+	});
+});
