@@ -68,6 +68,9 @@ export function cspDirectives({ env, appHtml }) {
 		// Images, fonts, the manifest, media: our own origin only (the QR is inline SVG, a saved
 		// QR or export is a blob: download, which CSP does not govern).
 		'default-src': ['self'],
+		// A paper card's photo is shown beside the form that was filled from it, from a blob: URL
+		// of the picture on the device (it is never uploaded).
+		'img-src': ['self', 'blob:'],
 		// The app's own modules; the language bootstrap of src/app.html by its hash (SvelteKit adds
 		// the hash of its own start-up script); compiling the QR decoder's WebAssembly (zxing-wasm)
 		// needs 'wasm-unsafe-eval', which allows WebAssembly and nothing of eval().

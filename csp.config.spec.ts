@@ -18,6 +18,7 @@ describe('cspDirectives', () => {
 		const policy = cspDirectives({ env: {}, appHtml: APP_HTML });
 		expect(policy['connect-src']).toEqual(['self']);
 		expect(policy['frame-src']).toEqual(['none']);
+		expect(policy['img-src']).toEqual(['self', 'blob:']);
 	});
 
 	test('with Supabase its origin alone is added, and no Realtime wss:', () => {

@@ -1,5 +1,6 @@
 import type { SvelteKitPWAOptions } from '@vite-pwa/sveltekit';
 import zhTW from './messages/zh-TW.json' with { type: 'json' };
+import { PAPER_CARD_ASSETS } from './paperCard.assets.js';
 
 // The manifest is static, so it speaks the default language; its strings come from the same
 // message file as the app so the two never drift apart.
@@ -45,6 +46,17 @@ export const pwaOptions: Partial<SvelteKitPWAOptions> = {
 		// (200.html), which answers any navigation that is not a prerendered page. The scanner's
 		// decoder is a .wasm (≈ 0.9 MB): precached too, so a venue without Wi-Fi still scans.
 		globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,json,webmanifest,wasm}'],
+		// The paper-card recogniser (≈ 8.5 MB: its worker, core and trained data) is for those who
+		// read a paper card: cached the first time one is read, so it works offline after that.
+		globIgnores: [`client${PAPER_CARD_ASSETS}**`],
+		runtimeCaching: [
+			{
+				// A RegExp, not a function: the rule is written into the service worker as source.
+				urlPattern: new RegExp(`^[^?#]*${PAPER_CARD_ASSETS.replace(/\./g, '\\.')}`),
+				handler: 'CacheFirst',
+				options: { cacheName: 'rapport-paper-card', cacheableResponse: { statuses: [200] } }
+			}
+		],
 		cleanupOutdatedCaches: true,
 		maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
 	},

@@ -2,6 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
+import { paperCardAssets } from './paperCard.assets.js';
 import { pwaOptions } from './pwa.config.ts';
 
 export default defineConfig({
@@ -15,6 +16,7 @@ export default defineConfig({
 			strategy: ['custom-saved', 'custom-browser', 'baseLocale']
 		}),
 		sveltekit(),
+		paperCardAssets(),
 		// The PWA plugin only matters for builds, and under vitest it keeps the process from exiting.
 		...(process.env.VITEST ? [] : SvelteKitPWA(pwaOptions))
 	],

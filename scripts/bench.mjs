@@ -2,6 +2,9 @@
 // production, and measures it against the quality bars in DESIGN.md. Progress goes to stderr;
 // the last line of stdout is one JSON object, so CI can `tail -n 1` it.
 //
+// `-- --only <module>` (a file name in scripts/bench/ without .mjs) runs that module alone, after
+// the shell's own measures: a busy machine need not run them all.
+//
 // To add a figure, write a measure (a function from the bench context to an object of figures)
 // as the default export of a module in scripts/bench/: every module there is run after the
 // shell's own measures, in file-name order, and the objects are merged into the one JSON line.
@@ -120,8 +123,10 @@ async function firstLoadJs({ url, chromiumPath }) {
 async function featureMeasures() {
 	const folder = join(root, 'scripts', 'bench');
 	if (!existsSync(folder)) return [];
+	const only = process.argv[process.argv.indexOf('--only') + 1];
 	const files = readdirSync(folder)
 		.filter((file) => file.endsWith('.mjs'))
+		.filter((file) => !process.argv.includes('--only') || file === `${only}.mjs`)
 		.sort();
 	return Promise.all(
 		files.map(async (file) => (await import(pathToFileURL(join(folder, file)).href)).default)

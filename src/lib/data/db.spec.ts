@@ -20,6 +20,7 @@ describe('openRapportDatabase', () => {
 			'events',
 			'followUps',
 			'outbox',
+			'paperCardPhotos',
 			'profile',
 			'promptState',
 			'settings'

@@ -72,6 +72,13 @@ export interface RapportSchema extends DBSchema {
 	outbox: { key: number; value: OutboxEntry; indexes: { byRecord: [string, string] } };
 	promptState: { key: string; value: Stored };
 	settings: { key: string; value: unknown };
+	/** The photo of a paper card, by the connection it was kept with: never synced or exported. */
+	paperCardPhotos: { key: string; value: PaperCardPhoto };
+}
+
+export interface PaperCardPhoto {
+	photo: Blob;
+	savedAt: string;
 }
 
 export type RapportDatabase = IDBPDatabase<RapportSchema>;
@@ -123,6 +130,10 @@ const upgradeSteps: ((db: RapportDatabase, tx: UpgradeTransaction) => void | Pro
 			if (unique) await keepNewestPerKey(tx, store, keyPath);
 			objectStore.createIndex(name, keyPath, { unique });
 		}
+	},
+	// 5: photos of paper cards, kept on this device only, by connection id.
+	(db) => {
+		db.createObjectStore('paperCardPhotos');
 	}
 ];
 

@@ -85,6 +85,7 @@ describe('opening a database an earlier build made', () => {
 			expect(names.contains(index), `${store}.${index}`).toBe(true);
 		}
 		await tx.done;
+		expect(db.objectStoreNames.contains('paperCardPhotos')).toBe(true);
 		expect(await db.get('profile', 'me')).toMatchObject({ name: '陳怡君' });
 		expect(await db.get('connections', connection.id)).toEqual(connection);
 		expect(await db.getFromIndex('followUps', 'byCycle', [connection.id, 'post_event', 0])).toEqual(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractPaperCard, isEmptyReading, joinVertical } from './extract';
+import { extractPaperCard, isEmptyReading } from './extract';
+import { linesFromWords } from './layout';
 import { aRecognisedCard, aVerticalName } from './testCards';
 
 const values = (reading: ReturnType<typeof extractPaperCard>) =>
@@ -102,6 +103,25 @@ describe('extractPaperCard', () => {
 		});
 	});
 
+	it('finds a vertical name that the recogniser glued to the ends of other lines', () => {
+		const word = (text: string, x0: number, y0: number, size: number) => ({
+			text,
+			confidence: 90,
+			box: { x0, y0, x1: x0 + size * text.length, y1: y0 + size }
+		});
+		const lines = [
+			[word('宏達科技股份有限公司', 60, 60, 30), word('謝', 900, 50, 80)],
+			[word('執行長', 60, 140, 30), word('明', 900, 140, 80)],
+			[word('電話', 60, 230, 26), word('04-2735-3889', 120, 230, 26), word('哲', 900, 230, 80)]
+		].flatMap(linesFromWords);
+		expect(values(extractPaperCard(lines))).toMatchObject({
+			name: '謝明哲',
+			company: '宏達科技股份有限公司',
+			title: '執行長',
+			office: '+886427353889'
+		});
+	});
+
 	it('picks the biggest short line as the name when several could be', () => {
 		const reading = extractPaperCard(
 			aRecognisedCard([
@@ -141,16 +161,5 @@ describe('extractPaperCard', () => {
 	it('ignores noise the recogniser was hardly sure of', () => {
 		const reading = extractPaperCard(aRecognisedCard([{ text: '王大明', confidence: 10 }]));
 		expect(reading.name.value).toBe('');
-	});
-});
-
-describe('joinVertical', () => {
-	it('leaves lines side by side alone', () => {
-		const lines = aRecognisedCard(['王', '大']).map((line, index) => ({
-			...line,
-			box: { ...line.box, x0: index * 300, x1: index * 300 + 24 },
-			height: 24
-		}));
-		expect(joinVertical(lines)).toHaveLength(2);
 	});
 });

@@ -1,3 +1,4 @@
+import { joinColumns } from './layout';
 import { hanCount, isHanOnly, tidyLine } from './ocrText';
 import {
 	ADDRESS_LABEL,
@@ -55,47 +56,6 @@ function toLine(line: RecognisedLine): Line {
 		box: line.box,
 		height: Math.max(1, line.box.y1 - line.box.y0)
 	};
-}
-
-const union = (a: Box, b: Box): Box => ({
-	x0: Math.min(a.x0, b.x0),
-	y0: Math.min(a.y0, b.y0),
-	x1: Math.max(a.x1, b.x1),
-	y1: Math.max(a.y1, b.y1)
-});
-
-/**
- * A name set vertically comes out as one character per line, stacked: those are joined back
- * into one line, read top to bottom.
- */
-export function joinVertical(lines: Line[]): Line[] {
-	const out: Line[] = [];
-	for (const line of lines) {
-		const previous = out.at(-1);
-		const single = hanCount(line.text) === 1 && line.text.length === 1;
-		if (previous && single && isHanOnly(previous.text) && stacked(previous, line)) {
-			const characters = previous.text.length + 1;
-			out[out.length - 1] = {
-				text: previous.text + line.text,
-				confidence: (previous.confidence * previous.text.length + line.confidence) / characters,
-				box: union(previous.box, line.box),
-				// The size of one character, which is what a name's size is judged by.
-				height: Math.max(previous.height, line.height)
-			};
-		} else {
-			out.push(line);
-		}
-	}
-	return out;
-}
-
-function stacked(above: Line, below: Line): boolean {
-	const width = Math.max(above.box.x1 - above.box.x0, below.box.x1 - below.box.x0);
-	const centre = (box: Box) => (box.x0 + box.x1) / 2;
-	const columnar = Math.abs(centre(above.box) - centre(below.box)) < width * 0.6;
-	const narrow = above.box.x1 - above.box.x0 <= above.height * 1.5;
-	const gap = below.box.y0 - above.box.y1;
-	return columnar && narrow && gap < below.height && gap > -below.height / 2;
 }
 
 /** Splits "王大明 David Wang" into its Chinese and its English run. */
@@ -250,9 +210,9 @@ const set = (reading: PaperCardReading, field: keyof PaperCardReading, candidate
 /** The fields of a card from what was recognised on it. */
 export function extractPaperCard(recognised: readonly RecognisedLine[]): PaperCardReading {
 	const reading = emptyReading();
-	const lines = joinVertical(
-		recognised.map(toLine).filter((line) => line.text !== '' && line.confidence > 20)
-	);
+	const lines = joinColumns(recognised.filter((line) => line.confidence > 20))
+		.map(toLine)
+		.filter((line) => line.text !== '');
 	const found: Found = {
 		names: [],
 		titles: [],

@@ -1,0 +1,239 @@
+import { promptStateRepository } from '$lib/data/promptState';
+import {
+	emptyReading,
+	extractPaperCard,
+	isEmptyReading,
+	linesFromWords,
+	paperCardToCard,
+	type PaperCardLabels,
+	type PaperCardReading
+} from '$lib/domain/paperCard';
+import { personName } from '$lib/domain/people';
+import { app } from './app.svelte';
+import { findKept, keepConnection, type KeptMatch } from './keepConnection';
+import { parseTags } from './peopleSearch';
+import type { Saved } from './scan.svelte';
+
+// The paper-card page's state: a photo in, a review form out, then the same keep step as a QR
+// scan. The recogniser (data/paperCardOcr, tesseract.js in a worker) and the photo preparation
+// are imported when the first photo is chosen, never before.
+
+export type PaperCardProblem = 'dark' | 'blurry' | 'no_card' | 'file' | 'failed';
+
+export const PAPER_CARD_START_MARK = 'rapport:paper-card-start';
+export const PAPER_CARD_READ_MARK = 'rapport:paper-card-read';
+
+type Ocr = typeof import('$lib/data/paperCardOcr');
+type Photo = typeof import('./paperCardPhoto');
+
+/** Thrown inside a read that the person cancelled, so nothing after it runs. */
+class Cancelled extends Error {}
+
+export class PaperCardSession {
+	step = $state<'choose' | 'reading' | 'review' | 'saved'>('choose');
+	/** The first use's download, 0–1; null once the recogniser is ready (or not needed yet). */
+	loading = $state<number | null>(null);
+	problem = $state<PaperCardProblem | null>(null);
+	cancelled = $state(false);
+
+	reading = $state<PaperCardReading>(emptyReading());
+	/** An object URL of the card as read, shown beside the form. */
+	photoUrl = $state<string | null>(null);
+	keepPhoto = $state(false);
+
+	nameMissing = $state(false);
+	note = $state('');
+	talkPhrase = $state('');
+	tags = $state('');
+	match = $state<KeptMatch | null>(null);
+	keepAs = $state<'update' | 'new'>('update');
+	promptText = $state<string | undefined>(undefined);
+	saving = $state(false);
+	saveFailed = $state(false);
+	saved = $state<Saved | null>(null);
+
+	#image: HTMLCanvasElement | null = null;
+	#generation = 0;
+	#stop: (() => void) | null = null;
+
+	async read(file: Blob): Promise<void> {
+		const generation = ++this.#generation;
+		this.#clear();
+		this.step = 'reading';
+		performance.mark(PAPER_CARD_START_MARK);
+		const stopped = new Promise<never>((_, reject) => {
+			this.#stop = () => reject(new Cancelled());
+		});
+		const until = <T>(work: Promise<T>) => Promise.race([work, stopped]);
+		try {
+			const [ocr, photo] = await until(
+				Promise.all([import('$lib/data/paperCardOcr'), import('./paperCardPhoto')] as const)
+			);
+			let prepared: Awaited<ReturnType<Photo['preparePhoto']>>;
+			try {
+				prepared = await until(photo.preparePhoto(file));
+			} catch (error) {
+				if (error instanceof Cancelled) throw error;
+				this.#fail('file');
+				return;
+			}
+			if (prepared.problem) {
+				this.#fail(prepared.problem);
+				return;
+			}
+			this.#image = prepared.image;
+			const lines = await until(this.#recognise(ocr, prepared.image));
+			const reading = extractPaperCard(lines.flatMap(linesFromWords));
+			if (isEmptyReading(reading)) {
+				this.#fail('no_card');
+				return;
+			}
+			await this.#review(reading, prepared.image, photo);
+			performance.mark(PAPER_CARD_READ_MARK);
+		} catch (error) {
+			if (generation !== this.#generation) return;
+			if (error instanceof Cancelled) {
+				this.cancelled = true;
+				this.step = 'choose';
+			} else {
+				this.#fail('failed');
+			}
+		} finally {
+			this.loading = null;
+			this.#stop = null;
+		}
+	}
+
+	async #recognise(ocr: Ocr, image: HTMLCanvasElement) {
+		if (!ocr.recogniserLoaded()) this.loading = 0;
+		return ocr.recognise(image, (share) => {
+			this.loading = share < 1 ? share : null;
+		});
+	}
+
+	async #review(reading: PaperCardReading, image: HTMLCanvasElement, photo: Photo) {
+		this.reading = reading;
+		this.photoUrl = URL.createObjectURL(await photo.photoToKeep(image));
+		this.step = 'review';
+		await this.#offerKeepStep();
+	}
+
+	/** The prompt that worked, and whom this card may belong to, as a QR scan offers them. */
+	async #offerKeepStep(): Promise<void> {
+		try {
+			const worked = (await promptStateRepository(await app.database()).get()).worked;
+			if (worked) {
+				this.promptText = worked.text;
+				this.talkPhrase = worked.text;
+			}
+			this.match = await findKept(paperCardToCard(this.reading, NO_LABELS));
+		} catch {
+			// Without storage there is no prompt to offer; saving will say why it cannot.
+		}
+	}
+
+	#fail(problem: PaperCardProblem): void {
+		this.problem = problem;
+		this.step = 'choose';
+	}
+
+	/** Stops a read: the recogniser is ended (a fresh one starts next time), nothing is kept. */
+	async cancel(): Promise<void> {
+		const stop = this.#stop;
+		this.#generation++;
+		this.#stop = null;
+		if (!stop) return;
+		stop();
+		this.cancelled = true;
+		this.step = 'choose';
+		this.loading = null;
+		const { stopRecogniser } = await import('$lib/data/paperCardOcr');
+		await stopRecogniser();
+	}
+
+	/** The review form, empty: for a card the app could not read. */
+	async typeInstead(): Promise<void> {
+		this.#clear();
+		this.step = 'review';
+		await this.#offerKeepStep();
+	}
+
+	async save(labels: PaperCardLabels): Promise<void> {
+		if (this.step !== 'review' || this.saving) return;
+		const card = paperCardToCard(this.reading, labels);
+		const updating = this.match !== null && this.keepAs === 'update';
+		this.nameMissing = card.name === '' && !updating;
+		if (this.nameMissing) return;
+		this.saving = true;
+		this.saveFailed = false;
+		try {
+			const result = await keepConnection({
+				card,
+				source: 'scan',
+				note: this.note,
+				talkPhrase: this.talkPhrase,
+				tags: parseTags(this.tags),
+				sameAs: updating ? this.match?.connection.id : null,
+				...(this.promptText ? { promptText: this.promptText } : {})
+			});
+			const image = this.#image;
+			if (this.keepPhoto && image) await this.#keepPhoto(result.connection.id, image);
+			this.saved = {
+				connectionId: result.connection.id,
+				name: personName(result.connection.card),
+				updated: result.updated
+			};
+			this.step = 'saved';
+		} catch {
+			this.saveFailed = true;
+		} finally {
+			this.saving = false;
+		}
+	}
+
+	async #keepPhoto(connectionId: string, image: HTMLCanvasElement): Promise<void> {
+		const [{ photoToKeep }, { paperCardPhotoRepository }] = await Promise.all([
+			import('./paperCardPhoto'),
+			import('$lib/data/paperCardPhotos')
+		]);
+		await paperCardPhotoRepository(await app.database()).save(
+			connectionId,
+			await photoToKeep(image)
+		);
+	}
+
+	#clear(): void {
+		if (this.photoUrl) URL.revokeObjectURL(this.photoUrl);
+		this.photoUrl = null;
+		this.#image = null;
+		this.problem = null;
+		this.cancelled = false;
+		this.reading = emptyReading();
+		this.keepPhoto = false;
+		this.nameMissing = false;
+		this.note = '';
+		this.talkPhrase = '';
+		this.tags = '';
+		this.match = null;
+		this.keepAs = 'update';
+		this.promptText = undefined;
+		this.saveFailed = false;
+		this.saved = null;
+	}
+
+	/** Back to choosing a photo, for the next card. */
+	reset(): void {
+		this.#generation++;
+		this.#clear();
+		this.step = 'choose';
+	}
+}
+
+/** Labels do not matter to who someone is: the duplicate check reads the card without them. */
+const NO_LABELS: PaperCardLabels = {
+	mobile: '',
+	office: '',
+	fax: '',
+	address: '',
+	extension: () => ''
+};

@@ -1,0 +1,150 @@
+// A paper business card read on the phone: a photo of one (made here, in Chromium, by the bench's
+// card renderer) fills the review form, keeping it saves the person with their follow-up and,
+// when asked, the photo on the device. After that first use the recogniser works offline.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { renderPaperCards } from '../../scripts/bench/support/paperCards.mjs';
+import {
+	browsersSpeaking,
+	launchBrowser,
+	openHydrated,
+	startAppServer,
+	t,
+	waitForServiceWorkerControl,
+	type AppServer,
+	type BrowserSession
+} from '../support/browser';
+import { CHROMIUM_ARGS } from '../support/chromium-flags.mjs';
+
+/** Reading a card on this shared machine takes seconds; the first use also downloads 8 MB. */
+const READ = { timeout: 120_000 };
+
+let folder: string;
+/** A Chinese card (the corpus's first), photographed slightly turned. */
+let card: { photo: string; truth: Record<string, string> };
+
+beforeAll(async () => {
+	folder = await mkdtemp(join(tmpdir(), 'rapport-paper-card-e2e-'));
+	const browser = await chromium.launch({
+		executablePath: inject('chromiumPath'),
+		args: CHROMIUM_ARGS
+	});
+	try {
+		[card] = (await renderPaperCards(browser, folder, 1)) as (typeof card)[];
+	} finally {
+		await browser.close();
+	}
+}, READ.timeout);
+
+afterAll(async () => {
+	await rm(folder, { recursive: true, force: true });
+});
+
+/** What the device stored: people, their follow-ups and the kept photos. */
+async function stored(session: BrowserSession) {
+	return session.page.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const request = indexedDB.open('rapport');
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(request.error);
+		});
+		const all = (store: string) =>
+			new Promise<unknown[]>((resolve) => {
+				const request = db.transaction(store).objectStore(store).getAll();
+				request.onsuccess = () => resolve(request.result);
+			});
+		const keys = (store: string) =>
+			new Promise<IDBValidKey[]>((resolve) => {
+				const request = db.transaction(store).objectStore(store).getAllKeys();
+				request.onsuccess = () => resolve(request.result);
+			});
+		const result = {
+			connections: (await all('connections')) as {
+				id: string;
+				card: { name: string; channels: { kind: string; value: string }[] };
+			}[],
+			followUps: (await all('followUps')) as { connectionId: string }[],
+			photos: await keys('paperCardPhotos')
+		};
+		db.close();
+		return result;
+	});
+}
+
+describe.for(browsersSpeaking)('paper card in $locale', ({ locale, browser }) => {
+	let server: AppServer;
+	let session: BrowserSession;
+
+	beforeAll(async () => {
+		server = await startAppServer();
+		session = await launchBrowser({ locale: browser });
+	});
+
+	afterAll(async () => {
+		await session?.close();
+		await server?.close();
+	});
+
+	async function readAndKeep(keepPhoto: boolean) {
+		const { page } = session;
+		await page.locator('#paper-card-photo').setInputFiles(card.photo);
+		const name = page.locator('#paper-card-name');
+		await name.waitFor(READ);
+		expect(await name.inputValue()).toBe(card.truth.name);
+		expect(await page.locator('#paper-card-mobile').inputValue()).toBe(card.truth.mobile);
+		expect(await page.locator('#paper-card-email').inputValue()).toBe(card.truth.email);
+		if (keepPhoto) await page.getByLabel(t(locale, 'paper_card_keep_photo')).check();
+		await page.getByRole('button', { name: t(locale, 'scan_save') }).click();
+		await page.getByTestId('paper-card-saved').waitFor();
+	}
+
+	test(
+		'a photo fills the review form, and keeping it saves the person, the follow-up and the photo',
+		async () => {
+			const { page } = session;
+			// The recogniser's files are cached by the service worker, so it must be in control first.
+			await openHydrated(page, `${server.url}/`);
+			await waitForServiceWorkerControl(page);
+			await openHydrated(page, `${server.url}/scan`);
+			await page.getByRole('link', { name: t(locale, 'paper_card_link') }).click();
+			await page.locator('#paper-card-photo').waitFor({ state: 'attached' });
+
+			await readAndKeep(true);
+			const { connections, followUps, photos } = await stored(session);
+			expect(connections).toHaveLength(1);
+			const [person] = connections;
+			expect(person?.card.name).toBe(card.truth.name);
+			expect(person?.card.channels).toContainEqual(
+				expect.objectContaining({ kind: 'phone', value: card.truth.mobile })
+			);
+			expect(followUps.map((followUp) => followUp.connectionId)).toEqual([person?.id]);
+			expect(photos).toEqual([person?.id]);
+			expect(session.pageErrors).toEqual([]);
+		},
+		READ.timeout * 2
+	);
+
+	test(
+		'offline after that first use, the same card is read and kept again',
+		async () => {
+			const { context, page } = session;
+			await server.close();
+			await context.setOffline(true);
+			await page.reload();
+			await page.locator('#paper-card-photo').waitFor({ state: 'attached' });
+
+			await readAndKeep(false);
+			// The same person, updated: still one person with one follow-up.
+			const { connections, followUps } = await stored(session);
+			expect(connections).toHaveLength(1);
+			expect(followUps).toHaveLength(1);
+			expect(await page.getByTestId('paper-card-saved').textContent()).toBe(
+				t(locale, 'scan_updated', { name: card.truth.name })
+			);
+		},
+		READ.timeout * 2
+	);
+});
