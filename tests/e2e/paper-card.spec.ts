@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { renderPaperCards } from '../../scripts/bench/support/paperCards.mjs';
+import { renderPaperCards, type PaperCardPhoto } from '../../scripts/bench/support/paperCards.mjs';
 import {
 	browsersSpeaking,
 	launchBrowser,
@@ -24,7 +24,7 @@ const READ = { timeout: 120_000 };
 
 let folder: string;
 /** A Chinese card (the corpus's first), photographed slightly turned. */
-let card: { photo: string; truth: Record<string, string> };
+let card: PaperCardPhoto;
 
 beforeAll(async () => {
 	folder = await mkdtemp(join(tmpdir(), 'rapport-paper-card-e2e-'));
@@ -33,7 +33,9 @@ beforeAll(async () => {
 		args: CHROMIUM_ARGS
 	});
 	try {
-		[card] = (await renderPaperCards(browser, folder, 1)) as (typeof card)[];
+		const [first] = await renderPaperCards(browser, folder, 1);
+		if (!first) throw new Error('no card was rendered');
+		card = first;
 	} finally {
 		await browser.close();
 	}
@@ -142,7 +144,7 @@ describe.for(browsersSpeaking)('paper card in $locale', ({ locale, browser }) =>
 			expect(connections).toHaveLength(1);
 			expect(followUps).toHaveLength(1);
 			expect(await page.getByTestId('paper-card-saved').textContent()).toBe(
-				t(locale, 'scan_updated', { name: card.truth.name })
+				t(locale, 'scan_updated', { name: card.truth.name ?? '' })
 			);
 		},
 		READ.timeout * 2

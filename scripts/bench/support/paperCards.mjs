@@ -5,7 +5,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Deterministic, so two runs measure the same cards. */
+/**
+ * Deterministic, so two runs measure the same cards.
+ * @param {number} seed
+ */
 function random(seed) {
 	let state = seed >>> 0;
 	return () => {
@@ -17,6 +20,7 @@ function random(seed) {
 	};
 }
 
+/** @type {[string, string][]} */
 const PEOPLE = [
 	['王大明', 'David Wang'],
 	['陳怡君', 'Yi-Chun Chen'],
@@ -35,6 +39,7 @@ const PEOPLE = [
 	['周思妤', 'Szu-Yu Chou'],
 	['歐陽靜', 'Ching Ouyang']
 ];
+/** @type {[string, string][]} */
 const TITLES = [
 	['經理', 'Manager'],
 	['資深工程師', 'Senior Engineer'],
@@ -47,6 +52,7 @@ const TITLES = [
 	['執行長', 'CEO'],
 	['行銷總監', 'Marketing Director']
 ];
+/** @type {[string, string, string][]} */
 const COMPANIES = [
 	['宏達數位科技股份有限公司', 'Hongda Digital Technology Co., Ltd.', 'hongda.com.tw'],
 	['好日子設計有限公司', 'Good Days Design Co., Ltd.', 'gooddays.tw'],
@@ -57,12 +63,14 @@ const COMPANIES = [
 	['海風物流股份有限公司', 'Seabreeze Logistics Corp.', 'seabreeze.com.tw'],
 	['晨曦軟體有限公司', 'Dawn Software Co., Ltd.', 'dawnsoft.tw']
 ];
+/** @type {[string, string][]} */
 const DEPARTMENTS = [
 	['業務部', 'Sales Department'],
 	['研發處', 'R&D Division'],
 	['行銷企劃部', 'Marketing Department'],
 	['資訊中心', 'IT Department']
 ];
+/** @type {[string, string][]} */
 const ADDRESSES = [
 	['台北市信義區信義路五段7號12樓', 'No. 7, Sec. 5, Xinyi Rd., Xinyi Dist., Taipei City'],
 	['新竹市東區光復路二段101號', 'No. 101, Sec. 2, Guangfu Rd., East Dist., Hsinchu City'],
@@ -72,15 +80,28 @@ const ADDRESSES = [
 	],
 	['高雄市前鎮區成功二路25號', 'No. 25, Chenggong 2nd Rd., Qianzhen Dist., Kaohsiung City']
 ];
+/** @type {string[]} */
 const AREA_CODES = ['02', '03', '04', '07'];
 const LAYOUTS = ['zh', 'en', 'bilingual', 'vertical', 'dense', 'minimal'];
 
-const pickFrom = (next, list) => list[Math.floor(next() * list.length)];
+/** @typedef {{ id: string, layout: string, photo: string, shot: string, truth: Record<string, string> }} PaperCardPhoto */
+
+/**
+ * @template T
+ * @param {() => number} next
+ * @param {readonly T[]} list
+ * @returns {T}
+ */
+function pickFrom(next, list) {
+	return /** @type {T} */ (list[Math.floor(next() * list.length)]);
+}
+/** @type {(next: () => number, count: number) => string} */
 const digits = (next, count) =>
 	Array.from({ length: count }, (_, index) =>
 		String(index === 0 ? 1 + Math.floor(next() * 9) : Math.floor(next() * 10))
 	).join('');
 
+/** @param {() => number} next */
 function phones(next) {
 	const area = pickFrom(next, AREA_CODES);
 	const local = area === '02' ? digits(next, 8) : digits(next, 7);
@@ -103,28 +124,31 @@ function phones(next) {
 	};
 }
 
+/** @param {string} text */
 const escape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /**
  * One card: its HTML (a 1050×600 box, a card at 300 dpi) and the truth of every field, as the
  * review form should be filled.
+ * @param {number} index
  */
 function aCard(index) {
 	const next = random(index * 7919 + 17);
-	const layout = LAYOUTS[index % LAYOUTS.length];
+	const layout = LAYOUTS[index % LAYOUTS.length] ?? 'zh';
 	const [zhName, enName] = pickFrom(next, PEOPLE);
 	const [zhTitle, enTitle] = pickFrom(next, TITLES);
 	const [zhCompany, enCompany, domain] = pickFrom(next, COMPANIES);
 	const [zhDepartment, enDepartment] = pickFrom(next, DEPARTMENTS);
 	const [zhAddress, enAddress] = pickFrom(next, ADDRESSES);
 	const phone = phones(next);
-	const user = enName.split(' ')[0].toLowerCase().replace(/-/g, '');
+	const user = (enName.split(' ')[0] ?? '').toLowerCase().replace(/-/g, '');
 	const email = `${user}@${domain}`;
 	const website = `https://www.${domain}`;
 	const lineId = `${user}${Math.floor(next() * 90 + 10)}`;
 	const ext = phone.extension;
 	const zhOffice = `電話：${phone.officeText}${ext ? ` 分機 ${ext}` : ''}`;
 	const enOffice = `T ${phone.officeIntl}${ext ? ` ext. ${ext}` : ''}`;
+	/** @type {Record<string, string>} */
 	const truth = {
 		name: zhName,
 		altName: '',
@@ -140,6 +164,7 @@ function aCard(index) {
 		line: '',
 		address: ''
 	};
+	/** @type {(text: string, size?: number, extra?: string) => string} */
 	const line = (text, size = 30, extra = '') =>
 		`<div style="font-size:${size}px;${extra}">${escape(text)}</div>`;
 	let body;
@@ -221,18 +246,24 @@ function aCard(index) {
 }
 
 /** How the photo was taken: each card gets one, in turn. */
+/** @param {number} index */
 function photography(index) {
 	const next = random(index * 104729 + 3);
 	const angle = (next() * 2 - 1) * 10;
+	/** @type {string[]} */
 	const kinds = ['rotation', 'perspective', 'blur', 'light', 'jpeg'];
 	return {
-		kind: kinds[index % kinds.length],
+		kind: kinds[index % kinds.length] ?? 'jpeg',
 		angle,
 		tilt: (next() * 2 - 1) * 14,
 		quality: 55 + Math.floor(next() * 30)
 	};
 }
 
+/**
+ * @param {{ body: string }} card
+ * @param {ReturnType<typeof photography>} shot
+ */
 function photoHtml(card, shot) {
 	const turn =
 		shot.kind === 'rotation'
@@ -258,7 +289,7 @@ function photoHtml(card, shot) {
  * @param {import('playwright-core').Browser} browser
  * @param {string} folder
  * @param {number} [count]
- * @returns {Promise<{ id: string, layout: string, photo: string, shot: string, truth: Record<string, string> }[]>}
+ * @returns {Promise<PaperCardPhoto[]>}
  */
 export async function renderPaperCards(browser, folder, count = 42) {
 	const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });

@@ -1,4 +1,5 @@
 import {
+	cardAngle,
 	cardBounds,
 	photoProblem,
 	scaledSize,
@@ -8,7 +9,7 @@ import {
 
 // A card photo made ready to read: decoded once, brought down to the size it is read at (a
 // 50-megapixel photo is never held larger than that), checked for light and focus on a small
-// copy, and cut to the card when the card clearly stands out from what it lies on.
+// copy, turned upright and cut to the card when the card clearly stands out from what it lies on.
 
 /** The side of the copy the checks look at: enough to find edges, cheap to scan. */
 const CHECK_SIDE = 640;
@@ -30,49 +31,71 @@ function canvasOf(width: number, height: number) {
 	return { canvas, context };
 }
 
+/** A small grey copy of `canvas`, for the checks, and how much smaller it is. */
+function lookAt(canvas: HTMLCanvasElement) {
+	const small = scaledSize(canvas.width, canvas.height, CHECK_SIDE);
+	const check = canvasOf(small.width, small.height);
+	check.context.drawImage(canvas, 0, 0, small.width, small.height);
+	const pixels = check.context.getImageData(0, 0, small.width, small.height).data;
+	return { grey: toGrey(small.width, small.height, pixels), scale: canvas.width / small.width };
+}
+
+/** `canvas` turned by `-angle` about its centre, on a canvas large enough to hold all of it. */
+function straightened(canvas: HTMLCanvasElement, angle: number): HTMLCanvasElement {
+	const cos = Math.abs(Math.cos(angle));
+	const sin = Math.abs(Math.sin(angle));
+	const width = Math.round(canvas.width * cos + canvas.height * sin);
+	const height = Math.round(canvas.width * sin + canvas.height * cos);
+	const turned = canvasOf(width, height);
+	// The corners the turn uncovers are dark, like the table the card lies on.
+	turned.context.fillStyle = '#000';
+	turned.context.fillRect(0, 0, width, height);
+	turned.context.translate(width / 2, height / 2);
+	turned.context.rotate(-angle);
+	turned.context.drawImage(canvas, -canvas.width / 2, -canvas.height / 2);
+	return turned.canvas;
+}
+
 /** Throws when the browser cannot open the file as a picture (a HEIC on Chrome, a PDF). */
 export async function preparePhoto(file: Blob): Promise<PreparedPhoto> {
 	const bitmap = await createImageBitmap(file);
+	let full: HTMLCanvasElement;
 	try {
 		const size = scaledSize(bitmap.width, bitmap.height);
-		const full = canvasOf(size.width, size.height);
-		full.context.drawImage(bitmap, 0, 0, size.width, size.height);
-
-		const small = scaledSize(size.width, size.height, CHECK_SIDE);
-		const check = canvasOf(small.width, small.height);
-		check.context.drawImage(full.canvas, 0, 0, small.width, small.height);
-		const grey = toGrey(
-			small.width,
-			small.height,
-			check.context.getImageData(0, 0, small.width, small.height).data
-		);
-		const problem = photoProblem(grey);
-		const bounds = cardBounds(grey);
-		if (!bounds) return { image: full.canvas, problem };
-
-		const scale = size.width / small.width;
-		const crop = {
-			x: Math.round(bounds.x * scale),
-			y: Math.round(bounds.y * scale),
-			width: Math.round(bounds.width * scale),
-			height: Math.round(bounds.height * scale)
-		};
-		const card = canvasOf(crop.width, crop.height);
-		card.context.drawImage(
-			full.canvas,
-			crop.x,
-			crop.y,
-			crop.width,
-			crop.height,
-			0,
-			0,
-			crop.width,
-			crop.height
-		);
-		return { image: card.canvas, problem };
+		full = canvasOf(size.width, size.height).canvas;
+		full.getContext('2d')?.drawImage(bitmap, 0, 0, size.width, size.height);
 	} finally {
 		bitmap.close();
 	}
+	let look = lookAt(full);
+	const problem = photoProblem(look.grey);
+	const angle = cardAngle(look.grey);
+	if (angle !== null) {
+		full = straightened(full, angle);
+		look = lookAt(full);
+	}
+	const bounds = cardBounds(look.grey);
+	if (!bounds) return { image: full, problem };
+
+	const crop = {
+		x: Math.round(bounds.x * look.scale),
+		y: Math.round(bounds.y * look.scale),
+		width: Math.round(bounds.width * look.scale),
+		height: Math.round(bounds.height * look.scale)
+	};
+	const card = canvasOf(crop.width, crop.height);
+	card.context.drawImage(
+		full,
+		crop.x,
+		crop.y,
+		crop.width,
+		crop.height,
+		0,
+		0,
+		crop.width,
+		crop.height
+	);
+	return { image: card.canvas, problem };
 }
 
 /** A JPEG of the card for keeping on the device, smaller than what was read. */

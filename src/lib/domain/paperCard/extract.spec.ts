@@ -134,6 +134,31 @@ describe('extractPaperCard', () => {
 		expect(reading.name).toEqual({ value: '陳志豪', unsure: false });
 	});
 
+	it('reads a name, a department and a title set on one line', () => {
+		const reading = extractPaperCard(
+			aRecognisedCard([{ text: '許 文 彥 業 務 部 經 理', size: 60 }])
+		);
+		expect(values(reading)).toMatchObject({ name: '許文彥', department: '業務部', title: '經理' });
+	});
+
+	it('writes an address without the spaces put around its numbers', () => {
+		const reading = extractPaperCard(
+			aRecognisedCard(['地 址 : 台 北 市 信 義 區 信 義 路 五 段 7 號 12 樓'])
+		);
+		expect(reading.address.value).toBe('台北市信義區信義路五段7號12樓');
+	});
+
+	it('drops stray capitals read before an English name, and rules read as characters', () => {
+		const reading = extractPaperCard(
+			aRecognisedCard([
+				{ text: '一 一', size: 70 },
+				{ text: 'BF Ching Ouyang', size: 30 },
+				'0912-345-678'
+			])
+		);
+		expect(reading.name.value).toBe('Ching Ouyang');
+	});
+
 	it('takes a name and a title on one line apart', () => {
 		const reading = extractPaperCard(aRecognisedCard(['黃 建 國 總 經 理', '0911-111-222']));
 		expect(values(reading)).toMatchObject({ name: '黃建國', title: '總經理' });

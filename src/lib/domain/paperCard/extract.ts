@@ -68,7 +68,21 @@ function scriptRuns(text: string): { text: string; script: Script }[] {
 }
 
 const hasSurname = (name: string) => SURNAMES.some((surname) => name.startsWith(surname));
-const looksLikeZhName = (text: string) => isHanOnly(text) && text.length >= 2 && text.length <= 4;
+// A rule or a border is read as a run of one character ("一一").
+const looksLikeZhName = (text: string) =>
+	isHanOnly(text) && text.length >= 2 && text.length <= 4 && new Set(text).size > 1;
+
+/** A name at the start of a department's line, or '' (three characters first, the usual length). */
+function leadingName(text: string): string {
+	for (const length of [3, 2, 4]) {
+		const name = text.slice(0, length);
+		const rest = text.slice(length);
+		if (hasSurname(name) && looksLikeZhName(name) && rest.length >= 2 && ZH_DEPARTMENT.test(rest)) {
+			return name;
+		}
+	}
+	return '';
+}
 
 interface Found {
 	names: Candidate[];
@@ -96,7 +110,10 @@ function readHan(text: string, line: Line, found: Found): void {
 		if (rest === '') {
 			found.titles.push({ value: title[0], script: 'zh', line });
 		} else if (ZH_DEPARTMENT.test(rest)) {
-			found.departments.push({ value: rest, script: 'zh', line });
+			// "許文彥業務部經理": a name may come first on the line.
+			const name = leadingName(rest);
+			if (name) found.names.push({ value: name, script: 'zh', line });
+			found.departments.push({ value: rest.slice(name.length), script: 'zh', line });
 			found.titles.push({ value: title[0], script: 'zh', line });
 		} else if (looksLikeZhName(rest) && hasSurname(rest)) {
 			found.names.push({ value: rest, script: 'zh', line });
@@ -116,7 +133,11 @@ function readHan(text: string, line: Line, found: Found): void {
 }
 
 function readLatin(text: string, line: Line, found: Found): void {
-	const clean = text.replace(/[\s,|/]+$/, '');
+	// A Chinese character misread as Latin leaves a stray capital or two before an English name
+	// ("BF Ching Ouyang").
+	const clean = text
+		.replace(/[\s,|/]+$/, '')
+		.replace(/^(?:[A-Z]{1,2}\s)+(?=[A-Z][a-z]+(?:[\s-][A-Z][a-z]+)+$)/, '');
 	if (EN_COMPANY.test(clean)) {
 		found.companies.push({ value: clean, script: 'en', line });
 		return;

@@ -3,6 +3,7 @@
 export { extractPaperCard, isEmptyReading, UNSURE_BELOW } from './extract';
 export { joinColumns, linesFromWords } from './layout';
 export {
+	cardAngle,
 	cardBounds,
 	photoProblem,
 	PHOTO_MAX_SIDE,

@@ -3,6 +3,8 @@
 
 export const HAN = '\\p{Script=Han}';
 const BETWEEN_HAN = new RegExp(`(?<=${HAN})\\s+(?=${HAN})`, 'gu');
+// "五段 7 號 12 樓": numbers inside Chinese text are written without spaces too.
+const HAN_AND_DIGIT = new RegExp(`(?<=${HAN})\\s+(?=\\d)|(?<=\\d)\\s+(?=${HAN})`, 'gu');
 // Rules, bullets and frame edges that are read as characters at the ends of a line.
 const EDGE_JUNK = /^[\s|_~=—–·•・,.;'"`]+|[\s|_~=—–·•・,;'"`]+$/gu;
 
@@ -12,6 +14,7 @@ export function tidyLine(raw: string): string {
 		.normalize('NFKC')
 		.replace(/\s+/g, ' ')
 		.replace(BETWEEN_HAN, '')
+		.replace(HAN_AND_DIGIT, '')
 		.replace(EDGE_JUNK, '')
 		.trim();
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardBounds, photoProblem, scaledSize, type GreyImage } from './photo';
+import { cardAngle, cardBounds, photoProblem, scaledSize, type GreyImage } from './photo';
 
 // A grey picture drawn by a function of (x, y).
 function aPicture(
@@ -53,5 +53,29 @@ describe('cardBounds', () => {
 
 	it('reads the whole photo when the card fills it', () => {
 		expect(cardBounds(aPicture(300, 200, text))).toBeNull();
+	});
+});
+
+describe('cardAngle', () => {
+	// A 200×114 card (a business card's shape) on a dark table, turned by `degrees` clockwise.
+	const turned = (degrees: number) => {
+		const angle = (degrees * Math.PI) / 180;
+		return aPicture(320, 240, (x, y) => {
+			const dx = x - 160;
+			const dy = y - 120;
+			const u = dx * Math.cos(angle) + dy * Math.sin(angle);
+			const v = -dx * Math.sin(angle) + dy * Math.cos(angle);
+			return Math.abs(u) < 100 && Math.abs(v) < 57 ? 235 : 45;
+		});
+	};
+
+	it.each([8, -6, 10])('finds a card turned by %d°', (degrees) => {
+		const found = cardAngle(turned(degrees));
+		expect(found).not.toBeNull();
+		expect((found! * 180) / Math.PI).toBeCloseTo(degrees, 0);
+	});
+
+	it('leaves an upright card alone', () => {
+		expect(cardAngle(turned(0))).toBeNull();
 	});
 });

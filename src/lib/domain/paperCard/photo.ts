@@ -133,6 +133,52 @@ export function cardBounds(image: GreyImage): Crop | null {
 	};
 }
 
+/**
+ * How far a light card on a darker background is turned, in radians (clockwise positive, as a
+ * canvas turns): the direction of the long axis of its light pixels. Recognisers lose whole
+ * lines past a few degrees, and a card held by hand is often turned ten. Null when the frame
+ * shows no card standing out, or the card is upright already.
+ */
+export function cardAngle(image: GreyImage): number | null {
+	if (!cardBounds(image)) return null;
+	const { width, height, grey } = image;
+	const histogram = new Uint32Array(256);
+	for (const level of grey) histogram[level] = (histogram[level] ?? 0) + 1;
+	const threshold = otsu(histogram, grey.length);
+	let count = 0;
+	let sumX = 0;
+	let sumY = 0;
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			if ((grey[y * width + x] ?? 0) <= threshold) continue;
+			count++;
+			sumX += x;
+			sumY += y;
+		}
+	}
+	const meanX = sumX / count;
+	const meanY = sumY / count;
+	let xx = 0;
+	let yy = 0;
+	let xy = 0;
+	for (let y = 0; y < height; y++) {
+		for (let x = 0; x < width; x++) {
+			if ((grey[y * width + x] ?? 0) <= threshold) continue;
+			xx += (x - meanX) ** 2;
+			yy += (y - meanY) ** 2;
+			xy += (x - meanX) * (y - meanY);
+		}
+	}
+	// A square-ish blob has no long axis to go by.
+	if (Math.abs(xx - yy) < 0.1 * (xx + yy)) return null;
+	let angle = 0.5 * Math.atan2(2 * xy, xx - yy);
+	// An upright card held the tall way round: its long axis is vertical.
+	if (angle > Math.PI / 4) angle -= Math.PI / 2;
+	if (angle < -Math.PI / 4) angle += Math.PI / 2;
+	const degrees = Math.abs((angle * 180) / Math.PI);
+	return degrees < 1 || degrees > 20 ? null : angle;
+}
+
 /** Otsu's threshold: the grey level that best splits the picture into two classes. */
 function otsu(histogram: Uint32Array, total: number): number {
 	let sumAll = 0;
