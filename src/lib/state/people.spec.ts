@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { connectionRepository } from '$lib/data/connections';
 import { eventRepository } from '$lib/data/events';
 import { outboxRepository } from '$lib/data/outbox';
+import { paperCardPhotoRepository } from '$lib/data/paperCardPhotos';
 import { aConnection, anEvent, at } from '$lib/testing/factories';
 import { app } from './app.svelte';
 import {
@@ -170,8 +171,11 @@ describe('PeopleList and PersonEditor', () => {
 		const editor = new PersonEditor();
 		await editor.load(amy.id);
 		const now = '2026-11-24T01:00:00.000Z';
+		await paperCardPhotoRepository(await app.database()).save(amy.id, new Blob(['jpeg']));
 		expect(await editor.remove(now)).toBe(true);
 		const db = await app.database();
+		// The photo of their paper card goes with them: it is not synced, so nothing else holds it.
+		expect(await paperCardPhotoRepository(db).get(amy.id)).toBeNull();
 		expect(await connectionRepository(db).get(amy.id)).toBeNull();
 		expect(await db.get('connections', amy.id)).toMatchObject({ deletedAt: now });
 		const people = new PeopleList();

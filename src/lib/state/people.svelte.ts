@@ -1,4 +1,5 @@
 import { connectionRepository } from '$lib/data/connections';
+import { paperCardPhotoRepository } from '$lib/data/paperCardPhotos';
 import { eventRepository } from '$lib/data/events';
 import { applyQueueChange, followUpRepository } from '$lib/data/followUps';
 import { onStored } from '$lib/data/records';
@@ -309,6 +310,8 @@ export class PersonEditor {
 		try {
 			const db = await app.database();
 			const removed = await connectionRepository(db).softDelete(connection.id, at);
+			// The photo of their paper card was only ever on this device: it goes with them.
+			if (removed) await paperCardPhotoRepository(db).delete(connection.id);
 			await app.refresh();
 			return removed;
 		} catch {
