@@ -1,5 +1,5 @@
 import type { Worker } from 'tesseract.js';
-import type { RecognisedLine } from '$lib/domain/paperCard';
+import { bigLines, READ_HEIGHT, type RecognisedLine } from '$lib/domain/paperCard';
 
 // The paper-card recogniser: tesseract.js in a Web Worker, with the Traditional Chinese and
 // English trained data the app serves itself (paperCard.assets.js). This module and tesseract.js
@@ -88,24 +88,16 @@ export function recogniserLoaded(): boolean {
 	return ready !== null;
 }
 
-/** The text on a card image, as words grouped in the recogniser's lines. */
-export async function recognise(
-	image: HTMLCanvasElement | Blob,
-	onProgress: LoadProgress
-): Promise<RecognisedLine[][]> {
-	const worker = await loadRecogniser(onProgress);
-	const { data } = await worker.recognize(
-		image,
-		{ rotateAuto: true },
-		{ blocks: true, text: false }
-	);
+type Page = Awaited<ReturnType<Worker['recognize']>>['data'];
+
+function wordLines(page: Page, scale = 1, offset = { x: 0, y: 0 }): RecognisedLine[][] {
 	const box = ({ x0, y0, x1, y1 }: { x0: number; y0: number; x1: number; y1: number }) => ({
-		x0,
-		y0,
-		x1,
-		y1
+		x0: offset.x + x0 / scale,
+		y0: offset.y + y0 / scale,
+		x1: offset.x + x1 / scale,
+		y1: offset.y + y1 / scale
 	});
-	return (data.blocks ?? []).flatMap((block) =>
+	return (page.blocks ?? []).flatMap((block) =>
 		block.paragraphs.flatMap((paragraph) =>
 			paragraph.lines.map((line) =>
 				line.words.map((word) => ({
@@ -116,6 +108,62 @@ export async function recognise(
 			)
 		)
 	);
+}
+
+/**
+ * The words of one big line, read again from its own crop brought down to body-text size, in
+ * the coordinates of the whole image; null when the second reading found nothing.
+ */
+async function reread(
+	worker: Worker,
+	image: HTMLCanvasElement,
+	words: RecognisedLine[]
+): Promise<RecognisedLine[] | null> {
+	const x0 = Math.min(...words.map((word) => word.box.x0));
+	const y0 = Math.min(...words.map((word) => word.box.y0));
+	const x1 = Math.max(...words.map((word) => word.box.x1));
+	const y1 = Math.max(...words.map((word) => word.box.y1));
+	const pad = (y1 - y0) * 0.3;
+	const crop = {
+		x: Math.max(0, x0 - pad),
+		y: Math.max(0, y0 - pad),
+		width: Math.min(image.width, x1 + pad) - Math.max(0, x0 - pad),
+		height: Math.min(image.height, y1 + pad) - Math.max(0, y0 - pad)
+	};
+	const scale = READ_HEIGHT / (y1 - y0);
+	const canvas = document.createElement('canvas');
+	canvas.width = Math.max(1, Math.round(crop.width * scale));
+	canvas.height = Math.max(1, Math.round(crop.height * scale));
+	canvas
+		.getContext('2d')
+		?.drawImage(image, crop.x, crop.y, crop.width, crop.height, 0, 0, canvas.width, canvas.height);
+	const { data } = await worker.recognize(canvas, {}, { blocks: true, text: false });
+	const lines = wordLines(data, scale, crop).filter((line) => line.length > 0);
+	const best = lines.sort((a, b) => b.length - a.length)[0];
+	return best && best.some((word) => word.text.trim() !== '') ? best : null;
+}
+
+/**
+ * The text on a card image, as words grouped in the recogniser's lines. Lines set much bigger
+ * than the rest (most often the name) are read a second time at body-text size, which the
+ * recogniser reads far better.
+ */
+export async function recognise(
+	image: HTMLCanvasElement,
+	onProgress: LoadProgress
+): Promise<RecognisedLine[][]> {
+	const worker = await loadRecogniser(onProgress);
+	const { data } = await worker.recognize(
+		image,
+		{ rotateAuto: true },
+		{ blocks: true, text: false }
+	);
+	const lines = wordLines(data);
+	for (const index of bigLines(lines)) {
+		const again = await reread(worker, image, lines[index] ?? []);
+		if (again) lines[index] = again;
+	}
+	return lines;
 }
 
 /** Stops the recogniser mid-read (the person cancelled): the next read starts a fresh one. */

@@ -1,7 +1,7 @@
 // Paper business cards: from recognised lines to the fields of a card. Pure TypeScript; the
 // recogniser that produces the lines lives in the data layer.
 export { extractPaperCard, isEmptyReading, UNSURE_BELOW } from './extract';
-export { joinColumns, linesFromWords } from './layout';
+export { bigLines, joinColumns, linesFromWords, READ_HEIGHT } from './layout';
 export {
 	cardAngle,
 	cardBounds,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinColumns, linesFromWords } from './layout';
+import { bigLines, joinColumns, linesFromWords } from './layout';
 import { aVerticalName } from './testCards';
 
 const word = (text: string, x0: number, size = 24) => ({
@@ -35,5 +35,22 @@ describe('joinColumns', () => {
 	it('leaves single characters side by side apart', () => {
 		const lines = [word('王', 10), word('明', 300)];
 		expect(joinColumns(lines)).toHaveLength(2);
+	});
+});
+
+describe('bigLines', () => {
+	it('finds the lines set much bigger than the rest, biggest first', () => {
+		const lines = [
+			[word('宏達', 10, 30)],
+			[word('王大明', 10, 90)],
+			[word('經理', 10, 28)],
+			[word('0912', 10, 26)],
+			[word('LOGO', 10, 60)]
+		];
+		expect(bigLines(lines)).toEqual([1, 4]);
+	});
+
+	it('finds none on a card set in one size', () => {
+		expect(bigLines([[word('宏達', 10, 60)], [word('經理', 10, 60)]])).toEqual([]);
 	});
 });

@@ -80,3 +80,25 @@ export function joinColumns(lines: readonly RecognisedLine[]): RecognisedLine[] 
 	}
 	return out.filter((line) => !used.has(line));
 }
+
+/** The height a recogniser reads text best at, in pixels: big type is brought down to it. */
+export const READ_HEIGHT = 36;
+
+/**
+ * The lines set in type much bigger than the rest (a name, a company's logo type), which a
+ * recogniser tuned to body text often misreads: worth reading again at body-text size. At most
+ * `max`, biggest first, by index into `lines`.
+ */
+export function bigLines(lines: readonly (readonly RecognisedLine[])[], max = 3): number[] {
+	const heightOf = (words: readonly RecognisedLine[]) =>
+		Math.max(0, ...words.map((word) => word.box.y1 - word.box.y0));
+	const heights = lines.map(heightOf);
+	const sorted = [...heights].sort((a, b) => a - b);
+	const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+	return heights
+		.map((height, index) => ({ height, index }))
+		.filter(({ height }) => height >= median * 1.6 && height > READ_HEIGHT * 1.5)
+		.sort((a, b) => b.height - a.height)
+		.slice(0, max)
+		.map(({ index }) => index);
+}
