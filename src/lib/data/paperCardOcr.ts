@@ -159,11 +159,17 @@ export async function recognise(
 		{ blocks: true, text: false }
 	);
 	const lines = wordLines(data);
-	for (const index of bigLines(lines)) {
-		const again = await reread(worker, image, lines[index] ?? []);
-		if (again) lines[index] = again;
+	const big = bigLines(lines);
+	for (const index of big.indexes) {
+		const words = lines[index] ?? [];
+		const isBig = (word: RecognisedLine) => word.box.y1 - word.box.y0 >= big.height;
+		const again = await reread(worker, image, words.filter(isBig));
+		if (!again) continue;
+		// Smaller words the recogniser put on the same line (an e-mail beside a big name) stay.
+		lines[index] = words.filter((word) => !isBig(word));
+		lines.push(again);
 	}
-	return lines;
+	return lines.filter((line) => line.length > 0);
 }
 
 /** Stops the recogniser mid-read (the person cancelled): the next read starts a fresh one. */

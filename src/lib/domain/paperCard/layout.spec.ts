@@ -47,10 +47,10 @@ describe('bigLines', () => {
 			[word('0912', 10, 26)],
 			[word('LOGO', 10, 60)]
 		];
-		expect(bigLines(lines)).toEqual([1, 4]);
+		expect(bigLines(lines).indexes).toEqual([1, 4]);
 	});
 
 	it('finds none on a card set in one size', () => {
-		expect(bigLines([[word('宏達', 10, 60)], [word('經理', 10, 60)]])).toEqual([]);
+		expect(bigLines([[word('宏達', 10, 60)], [word('經理', 10, 60)]]).indexes).toEqual([]);
 	});
 });

@@ -87,18 +87,22 @@ export const READ_HEIGHT = 36;
 /**
  * The lines set in type much bigger than the rest (a name, a company's logo type), which a
  * recogniser tuned to body text often misreads: worth reading again at body-text size. At most
- * `max`, biggest first, by index into `lines`.
+ * `max`, biggest first, by index into `lines`; `height` is the size from which a word is big.
  */
-export function bigLines(lines: readonly (readonly RecognisedLine[])[], max = 3): number[] {
+export function bigLines(
+	lines: readonly (readonly RecognisedLine[])[],
+	max = 3
+): { indexes: number[]; height: number } {
 	const heightOf = (words: readonly RecognisedLine[]) =>
 		Math.max(0, ...words.map((word) => word.box.y1 - word.box.y0));
 	const heights = lines.map(heightOf);
 	const sorted = [...heights].sort((a, b) => a - b);
-	const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-	return heights
-		.map((height, index) => ({ height, index }))
-		.filter(({ height }) => height >= median * 1.6 && height > READ_HEIGHT * 1.5)
-		.sort((a, b) => b.height - a.height)
+	const height = Math.max((sorted[Math.floor(sorted.length / 2)] ?? 0) * 1.6, READ_HEIGHT * 1.5);
+	const indexes = heights
+		.map((lineHeight, index) => ({ lineHeight, index }))
+		.filter(({ lineHeight }) => lineHeight >= height)
+		.sort((a, b) => b.lineHeight - a.lineHeight)
 		.slice(0, max)
 		.map(({ index }) => index);
+	return { indexes, height };
 }
