@@ -46,11 +46,18 @@ const same = (field, read, truth) =>
  * @param {string} photo
  */
 async function readCard(page, photo) {
+	const marks = () => performance.getEntriesByName('rapport:paper-card-read').length;
+	const before = await page.evaluate(marks);
 	await page.locator('#paper-card-photo').setInputFiles(photo);
-	await page
-		.locator('#paper-card-name, [data-testid=paper-card-problem]')
-		.first()
-		.waitFor({ timeout: READ_TIMEOUT_MS });
+	// The form is filled when the page marks it; a problem shows instead of the form.
+	await page.waitForFunction(
+		(before) =>
+			performance.getEntriesByName('rapport:paper-card-read').length > before ||
+			document.querySelector('[data-testid=paper-card-problem]') !== null,
+		before,
+		{ timeout: READ_TIMEOUT_MS }
+	);
+	await page.locator('#paper-card-name, [data-testid=paper-card-problem]').first().waitFor();
 	const result = await page.evaluate(() => {
 		const start = performance.getEntriesByName('rapport:paper-card-start').at(-1);
 		const read = performance.getEntriesByName('rapport:paper-card-read').at(-1);

@@ -88,6 +88,9 @@ export function recogniserLoaded(): boolean {
 	return ready !== null;
 }
 
+const meanConfidence = (words: RecognisedLine[]) =>
+	words.reduce((sum, word) => sum + word.confidence, 0) / Math.max(1, words.length);
+
 type Page = Awaited<ReturnType<Worker['recognize']>>['data'];
 
 function wordLines(page: Page, scale = 1, offset = { x: 0, y: 0 }): RecognisedLine[][] {
@@ -164,7 +167,8 @@ export async function recognise(
 		const words = lines[index] ?? [];
 		const isBig = (word: RecognisedLine) => word.box.y1 - word.box.y0 >= big.height;
 		const again = await reread(worker, image, words.filter(isBig));
-		if (!again) continue;
+		// Kept only when the recogniser is surer of it than of the first reading.
+		if (!again || meanConfidence(again) <= meanConfidence(words.filter(isBig))) continue;
 		// Smaller words the recogniser put on the same line (an e-mail beside a big name) stay.
 		lines[index] = words.filter((word) => !isBig(word));
 		lines.push(again);

@@ -89,7 +89,6 @@ export class PaperCardSession {
 				return;
 			}
 			await this.#review(reading, prepared.image, photo);
-			performance.mark(PAPER_CARD_READ_MARK);
 		} catch (error) {
 			if (generation !== this.#generation) return;
 			if (error instanceof Cancelled) {
@@ -115,6 +114,7 @@ export class PaperCardSession {
 		this.reading = reading;
 		this.photoUrl = URL.createObjectURL(await photo.photoToKeep(image));
 		this.step = 'review';
+		performance.mark(PAPER_CARD_READ_MARK);
 		await this.#offerKeepStep();
 	}
 
