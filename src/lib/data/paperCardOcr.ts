@@ -88,6 +88,9 @@ export function recogniserLoaded(): boolean {
 	return ready !== null;
 }
 
+/** A first reading this sure of a big line is not worth a second. */
+const SURE = 85;
+
 const meanConfidence = (words: RecognisedLine[]) =>
 	words.reduce((sum, word) => sum + word.confidence, 0) / Math.max(1, words.length);
 
@@ -166,6 +169,8 @@ export async function recognise(
 	for (const index of big.indexes) {
 		const words = lines[index] ?? [];
 		const isBig = (word: RecognisedLine) => word.box.y1 - word.box.y0 >= big.height;
+		// A big line read with confidence (most English names) is left as it is.
+		if (meanConfidence(words.filter(isBig)) >= SURE) continue;
 		const again = await reread(worker, image, words.filter(isBig));
 		// Kept only when the recogniser is surer of it than of the first reading.
 		if (!again || meanConfidence(again) <= meanConfidence(words.filter(isBig))) continue;
