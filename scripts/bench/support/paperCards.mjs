@@ -285,17 +285,19 @@ function photoHtml(card, shot) {
 }
 
 /**
- * Renders `count` card photos into `folder` as JPEGs with one browser page.
+ * Renders `count` card photos (from the `from`-th of the corpus) into `folder` as JPEGs with one
+ * browser page.
  * @param {import('playwright-core').Browser} browser
  * @param {string} folder
  * @param {number} [count]
+ * @param {number} [from]
  * @returns {Promise<PaperCardPhoto[]>}
  */
-export async function renderPaperCards(browser, folder, count = 42) {
+export async function renderPaperCards(browser, folder, count = 42, from = 0) {
 	const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
 	const cards = [];
 	try {
-		for (let index = 0; index < count; index++) {
+		for (let index = from; index < from + count; index++) {
 			const card = aCard(index);
 			const shot = photography(index);
 			await page.setContent(photoHtml(card, shot), { waitUntil: 'load' });
