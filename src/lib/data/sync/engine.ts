@@ -40,6 +40,7 @@ import {
 } from './state';
 import { ServerRefusal, TransportFailure, type SyncTransport } from './transport';
 import { announceStored } from '../records';
+import { deviceTimeZone as defaultDeviceTimeZone } from '$lib/domain/timeZone';
 
 // The sync engine: pushes the outbox, then pulls what changed elsewhere (docs/sync.md). Local
 // writes never wait for it; it runs after them, on triggers, and on its own after a failure.
@@ -126,8 +127,6 @@ const REKEY_ROUNDS = 3;
 
 const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 
-const defaultTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
-
 function defaultLocale(): string {
 	try {
 		return getLocale();
@@ -152,7 +151,7 @@ export function createSyncEngine(
 	const random = options.random ?? Math.random;
 	const setTimer = options.setTimer ?? setTimeout;
 	const clearTimer = options.clearTimer ?? clearTimeout;
-	const deviceTimeZone = options.deviceTimeZone ?? defaultTimeZone;
+	const deviceTimeZone = options.deviceTimeZone ?? defaultDeviceTimeZone;
 	const locale = (): ProfileLocale => {
 		const current = (options.locale ?? defaultLocale)();
 		return profileLocales.find((known) => known === current) ?? profileLocales[0];
