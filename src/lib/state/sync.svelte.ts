@@ -403,7 +403,7 @@ function browserDependencies(): SyncDependencies {
 				import('$lib/data/sync/engine'),
 				app.database()
 			]);
-			const engine = createSyncEngine(db, transport);
+			const engine = createSyncEngine(db, transport, { locale: getLocale });
 			return { engine, unwatch: watchTriggers(engine, window, document) };
 		},
 		storedDataChanged: () => app.refresh(),

@@ -6,7 +6,6 @@ import {
 	type SortedPush
 } from '$lib/domain/sync/outcomes';
 import { profileLocales, type ProfileLocale } from '$lib/domain/sync/rows';
-import { getLocale } from '$lib/paraglide/runtime';
 import type { ExchangeOutboxEntry, OutboxEntry, RapportDatabase, RecordOutboxEntry } from '../db';
 import { expandBatches } from '../outbox';
 import {
@@ -111,7 +110,7 @@ export interface SyncEngineOptions {
 	random?: () => number;
 	setTimer?: typeof setTimeout;
 	clearTimer?: typeof clearTimeout;
-	/** The language sent with the profile; the app's current one by default. */
+	/** The language sent with the profile (the app's, given by state); the first known one if not. */
 	locale?: () => string;
 	/** The zone follow-ups use when the person has not picked one; this device's by default. */
 	deviceTimeZone?: () => string;
@@ -126,14 +125,6 @@ export const SCHEDULE_DELAY_MS = 1_500;
 const REKEY_ROUNDS = 3;
 
 const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
-
-function defaultLocale(): string {
-	try {
-		return getLocale();
-	} catch {
-		return profileLocales[0];
-	}
-}
 
 /** The signed-in account is not the one this device's data belongs to. */
 class AccountChanged extends Error {
@@ -153,7 +144,7 @@ export function createSyncEngine(
 	const clearTimer = options.clearTimer ?? clearTimeout;
 	const deviceTimeZone = options.deviceTimeZone ?? defaultDeviceTimeZone;
 	const locale = (): ProfileLocale => {
-		const current = (options.locale ?? defaultLocale)();
+		const current = options.locale?.();
 		return profileLocales.find((known) => known === current) ?? profileLocales[0];
 	};
 
