@@ -58,7 +58,7 @@ create policy "Owners read their push subscriptions" on public.push_subscription
 	for select to authenticated
 	using ((select auth.uid()) = user_id);
 
--- Digests, what they announced, and their deliveries --------------------------------------------
+-- Digests and their deliveries ------------------------------------------------------------------
 
 -- One per user and local day, created by the selection: the unique key is what keeps a user to
 -- one reminder a day, whoever runs the selection and however often.
@@ -76,21 +76,8 @@ create table internal.reminder_digests (
 
 comment on table internal.reminder_digests is
 	'The morning digest of one user for one local date: how many follow-ups and the first names. '
+	'created_at is the run that made it: the next digest announces only follow-ups due after it. '
 	'send_before is 22:00 that day in the user''s zone, after which nothing is sent.';
-
--- The follow-ups a digest announced, at the due time it announced: a follow-up snoozed to a
--- later time is announced again when that time comes.
-create table internal.reminder_announcements (
-	follow_up_id uuid not null references public.follow_ups (id) on delete cascade,
-	due_at timestamptz not null,
-	digest_id bigint not null references internal.reminder_digests (id) on delete cascade,
-	primary key (follow_up_id, due_at)
-);
-
-create index reminder_announcements_digest_id_idx on internal.reminder_announcements (digest_id);
-
-comment on table internal.reminder_announcements is
-	'Follow-ups (with the due time announced) already in a digest, so no digest repeats them.';
 
 -- One per digest and device: the failure table of docs/reminders.md.
 create table internal.reminder_deliveries (
@@ -130,8 +117,8 @@ create table internal.reminder_skips (
 comment on table internal.reminder_skips is
 	'Users the reminder selection skipped, why (invalid_time_zone) and when first and last.';
 
-revoke all on table internal.reminder_digests, internal.reminder_announcements,
-	internal.reminder_deliveries, internal.reminder_skips from public, anon, authenticated;
+revoke all on table internal.reminder_digests, internal.reminder_deliveries, internal.reminder_skips
+	from public, anon, authenticated;
 
 -- The selection ---------------------------------------------------------------------------------
 
@@ -154,7 +141,8 @@ begin
 	from public.push_subscriptions s
 	join public.profiles p on p.owner_id = s.user_id
 	join (
-		select z.time_zone from (select distinct q.time_zone from public.profiles q) z
+		-- OFFSET 0 keeps the check above the DISTINCT: once per zone, not per profile.
+		select z.time_zone from (select distinct q.time_zone from public.profiles q offset 0) z
 		where not public.is_valid_time_zone(z.time_zone)
 	) bad on bad.time_zone = p.time_zone
 	on conflict (user_id) do update
@@ -168,7 +156,7 @@ begin
 		left join public.profiles p on p.owner_id = u.user_id
 	),
 	zones as materialized (
-		select z.time_zone from (select distinct s.time_zone from subscribers s) z
+		select z.time_zone from (select distinct s.time_zone from subscribers s offset 0) z
 		where public.is_valid_time_zone(z.time_zone)
 	),
 	-- Materialized so no zone is ever used before it has been found valid.
@@ -180,20 +168,26 @@ begin
 		from valid v
 	),
 	-- Open from the follow-up hour (08:00 at the earliest, and 08:00 for an hour of 22 or 23,
-	-- whose follow-ups wait for the morning) until 22:00, once per local day.
+	-- whose follow-ups wait for the morning) until 22:00, once per local day. The last digest
+	-- announced everything due by the run that made it.
 	open as (
-		select l.user_id, l.time_zone, l.wall::date as local_date
+		select l.user_id, l.time_zone, l.wall::date as local_date,
+			coalesce(last.created_at, '-infinity') as announced_until
 		from local l
+		left join lateral (
+			select d.local_date, d.created_at
+			from internal.reminder_digests d
+			where d.user_id = l.user_id
+			order by d.local_date desc
+			limit 1
+		) last on true
 		where l.wall::time >= pg_catalog.make_time(
 				case when l.hour between 8 and 21 then l.hour else 8 end, 0, 0)
 			and l.wall::time < time '22:00'
-			and not exists (
-				select from internal.reminder_digests d
-				where d.user_id = l.user_id and d.local_date = l.wall::date
-			)
+			and last.local_date is distinct from l.wall::date
 	),
 	due as (
-		select o.user_id, f.id, w.due_at, nullif(pg_catalog.btrim(c.card ->> 'name'), '') as name
+		select o.user_id, w.due_at, nullif(pg_catalog.btrim(c.card ->> 'name'), '') as name
 		from open o
 		join public.follow_ups f on f.owner_id = o.user_id
 			and f.status in ('pending', 'snoozed') and f.deleted_at is null
@@ -203,11 +197,7 @@ begin
 				then f.snoozed_until else f.due_at end as due_at
 		) w
 		join public.connections c on c.id = f.connection_id and c.deleted_at is null
-		where w.due_at <= "at"
-			and not exists (
-				select from internal.reminder_announcements a
-				where a.follow_up_id = f.id and a.due_at = w.due_at
-			)
+		where w.due_at <= "at" and w.due_at > o.announced_until
 	),
 	grouped as (
 		select d.user_id, count(*)::integer as due_count,
@@ -216,24 +206,23 @@ begin
 		from due d
 		group by d.user_id
 	),
-	-- A concurrent run that got there first wins; this one then announces and sends nothing.
+	-- 22:00 where each open user is, worked out once per zone and date.
+	evenings as materialized (
+		select z.time_zone, z.local_date,
+			public.local_time_to_instant(z.local_date + time '22:00', z.time_zone) as quiet_from
+		from (select distinct o.time_zone, o.local_date from open o offset 0) z
+	),
+	-- A concurrent run that got there first wins; this one then sends nothing.
 	inserted as (
 		insert into internal.reminder_digests
 			(user_id, local_date, time_zone, created_at, send_before, due_count, names)
-		select g.user_id, o.local_date, o.time_zone, "at",
-			public.local_time_to_instant(o.local_date + time '22:00', o.time_zone),
-			g.due_count, coalesce(g.names, '{}')
+		select g.user_id, o.local_date, o.time_zone, "at", e.quiet_from, g.due_count,
+			coalesce(g.names, '{}')
 		from grouped g
 		join open o on o.user_id = g.user_id
+		join evenings e on e.time_zone = o.time_zone and e.local_date = o.local_date
 		on conflict (user_id, local_date) do nothing
 		returning id, user_id
-	),
-	announced as (
-		insert into internal.reminder_announcements (follow_up_id, due_at, digest_id)
-		select d.id, d.due_at, i.id
-		from due d
-		join inserted i on i.user_id = d.user_id
-		on conflict do nothing
 	),
 	queued as (
 		insert into internal.reminder_deliveries (digest_id, subscription_id, next_attempt_at)
@@ -250,7 +239,8 @@ $$;
 comment on function internal.queue_reminders(timestamptz) is
 	'The reminder selection at "at": for every user with a push subscription whose local time is '
 	'between their follow-up hour (08:00 at the earliest) and 22:00 and who has no digest for '
-	'that local date yet, the open follow-ups due by "at" and not yet announced become one digest '
+	'that local date yet, the open follow-ups due by "at" and after their last digest''s run (a '
+	'snoozed one at its snoozed_until) become one digest '
 	'(count and first three names) with one pending delivery per device. Users whose zone is '
 	'invalid are recorded in internal.reminder_skips. Returns how many digests it created.';
 
