@@ -194,6 +194,8 @@ export async function startPushService(options: PushServiceOptions): Promise<Pus
 	const received: ReceivedPush[] = [];
 	const problems: string[] = [];
 	const hanging = new Set<ServerResponse>();
+	// A sender may reuse its JWT until it expires, as push services allow: checked once each.
+	const verified = new Map<string, ReceivedPush['claims']>();
 	const checkEvery = options.checkEvery ?? 1;
 	let requests = 0;
 	let origin = '';
@@ -204,7 +206,9 @@ export async function startPushService(options: PushServiceOptions): Promise<Pus
 		const match = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(req.headers.authorization ?? '');
 		if (!match) throw new Error(`Authorization is not VAPID: ${req.headers.authorization}`);
 		if (match[2] !== options.vapidPublicKey) throw new Error('k is not the VAPID public key');
-		const claims = verifiedClaims(match[1] as string, options.vapidPublicKey);
+		const jwt = match[1] as string;
+		const claims = verified.get(jwt) ?? verifiedClaims(jwt, options.vapidPublicKey);
+		verified.set(jwt, claims);
 		const now = Math.floor(Date.now() / 1000);
 		if (claims.aud !== origin) throw new Error(`aud ${claims.aud}, not ${origin}`);
 		if (!(claims.exp > now && claims.exp <= now + 24 * 60 * 60)) {
