@@ -12,7 +12,7 @@
 --   A  0a000000-0000-4000-8000-00000000000a  Asia/Taipei, 09:00, two devices: the digest's life
 --   B  0b000000-0000-4000-8000-00000000000b  a zone the tz database no longer knows
 begin;
-select plan(29);
+select plan(30);
 
 insert into auth.users (id, email) values
 	('0a000000-0000-4000-8000-0000000000a1', 't@example.test'),
@@ -354,6 +354,14 @@ select is(
 	(select k.first_seen_at || ' ' || k.last_seen_at from internal.reminder_skips k),
 	'2027-03-15 02:00:00+00 2027-03-15 02:15:00+00',
 	'once, seen again at each run'
+);
+
+-- The doorbell ------------------------------------------------------------------------------------
+
+select is(
+	internal.ring_send_reminders(),
+	0,
+	'without pg_net and the Vault secrets, the doorbell rings nobody and does not fail'
 );
 
 select * from finish();
