@@ -76,7 +76,8 @@ create table internal.reminder_digests (
 
 comment on table internal.reminder_digests is
 	'The morning digest of one user for one local date: how many follow-ups and the first names. '
-	'created_at is the run that made it: the next digest announces only follow-ups due after it. '
+	'created_at is the run that made it: the next digest announces only follow-ups due or created '
+	'after it. '
 	'send_before is 22:00 that day in the user''s zone, after which nothing is sent.';
 
 -- One per digest and device: the failure table of docs/reminders.md.
@@ -197,7 +198,11 @@ begin
 				then f.snoozed_until else f.due_at end as due_at
 		) w
 		join public.connections c on c.id = f.connection_id and c.deleted_at is null
-		where w.due_at <= "at" and w.due_at > o.announced_until
+		-- Announced: due by the last digest's run and already there then. The keep-in-touch job
+		-- writes rounds due at the hour it runs, and sync brings follow-ups made offline, after
+		-- their due time: those come in the next digest. (created_at is the server's clock.)
+		where w.due_at <= "at"
+			and (w.due_at > o.announced_until or f.created_at > o.announced_until)
 	),
 	grouped as (
 		select d.user_id, count(*)::integer as due_count,
@@ -239,8 +244,8 @@ $$;
 comment on function internal.queue_reminders(timestamptz) is
 	'The reminder selection at "at": for every user with a push subscription whose local time is '
 	'between their follow-up hour (08:00 at the earliest) and 22:00 and who has no digest for '
-	'that local date yet, the open follow-ups due by "at" and after their last digest''s run (a '
-	'snoozed one at its snoozed_until) become one digest '
+	'that local date yet, the open follow-ups due by "at" that their last digest did not announce '
+	'(due, a snoozed one at its snoozed_until, or created after its run) become one digest '
 	'(count and first three names) with one pending delivery per device. Users whose zone is '
 	'invalid are recorded in internal.reminder_skips. Returns how many digests it created.';
 
@@ -614,10 +619,45 @@ comment on function internal.ring_send_reminders() is
 
 revoke execute on function internal.ring_send_reminders() from public, anon, authenticated;
 
+-- Digests are kept 30 days, for the failure queries in docs/reminders.md; a user's latest is kept
+-- however old, as it marks what was announced (queue_reminders).
+create function internal.forget_old_reminder_digests("at" timestamptz)
+returns integer
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+	removed integer;
+begin
+	if "at" is null then
+		raise exception 'forget_old_reminder_digests: at is required'
+			using errcode = 'invalid_parameter_value';
+	end if;
+	delete from internal.reminder_digests d
+	where d.created_at < "at" - interval '30 days'
+		and exists (
+			select from internal.reminder_digests newer
+			where newer.user_id = d.user_id and newer.local_date > d.local_date
+		);
+	get diagnostics removed = row_count;
+	return removed;
+end;
+$$;
+
+comment on function internal.forget_old_reminder_digests(timestamptz) is
+	'Deletes digests (and their deliveries) made more than 30 days before "at", except each '
+	'user''s latest. Returns how many it deleted.';
+
+revoke execute on function internal.forget_old_reminder_digests(timestamptz)
+	from public, anon, authenticated;
+grant execute on function internal.forget_old_reminder_digests(timestamptz) to service_role;
+
 create procedure internal.run_reminders()
 language plpgsql
 as $$
 begin
+	perform internal.forget_old_reminder_digests(pg_catalog.now());
 	perform internal.queue_reminders(pg_catalog.now());
 	-- The digests are committed before the function is asked to claim them.
 	commit;
@@ -626,7 +666,8 @@ end;
 $$;
 
 comment on procedure internal.run_reminders() is
-	'Cron job (every 15 minutes): the reminder selection at now(), then the doorbell.';
+	'Cron job (every 15 minutes): old digests forgotten, the reminder selection at now(), then '
+	'the doorbell.';
 
 revoke execute on procedure internal.run_reminders() from public, anon, authenticated;
 grant execute on procedure internal.run_reminders() to service_role;

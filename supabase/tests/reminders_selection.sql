@@ -12,7 +12,7 @@
 --   A  0a000000-0000-4000-8000-00000000000a  Asia/Taipei, 09:00, two devices: the digest's life
 --   B  0b000000-0000-4000-8000-00000000000b  a zone the tz database no longer knows
 begin;
-select plan(30);
+select plan(33);
 
 insert into auth.users (id, email) values
 	('0a000000-0000-4000-8000-0000000000a1', 't@example.test'),
@@ -314,7 +314,10 @@ select is(
 
 -- Later the same day ------------------------------------------------------------------------------
 
-select pg_temp.due('0a000000-0000-4000-8000-00000000000a', 'Friday', '2027-03-12 09:00+08');
+-- Made by the keep-in-touch job half an hour after the morning's digest, due at its hour.
+select pg_temp.due('0a000000-0000-4000-8000-00000000000a', 'Friday', '2027-03-12 09:00+08') as friday
+\gset
+update public.follow_ups set created_at = '2027-03-12 01:30+00' where id = :'friday';
 select is(
 	internal.queue_reminders('2027-03-12 02:00+00') + internal.queue_reminders('2027-03-12 02:00+00'),
 	0,
@@ -336,6 +339,12 @@ select lives_ok(
 	$$select internal.queue_reminders('2027-03-15 02:00+00')$$,
 	'a user with an invalid zone does not stop the run'
 );
+select is(
+	(select d.names from internal.reminder_digests d
+		where d.user_id = '0a000000-0000-4000-8000-00000000000a' and d.local_date = '2027-03-15'),
+	array['Friday'],
+	'a follow-up written after a digest, due before it, comes in the next one'
+);
 select ok(
 	exists (select from internal.reminder_digests d where d.local_date = '2027-03-15'
 			and d.user_id = '0a000000-0000-4000-8000-0000000000a1')
@@ -354,6 +363,20 @@ select is(
 	(select k.first_seen_at || ' ' || k.last_seen_at from internal.reminder_skips k),
 	'2027-03-15 02:00:00+00 2027-03-15 02:15:00+00',
 	'once, seen again at each run'
+);
+
+-- Old digests ----------------------------------------------------------------------------------------
+
+select is(
+	internal.forget_old_reminder_digests('2027-04-12 02:00+00'),
+	3,
+	'digests over 30 days old are forgotten'
+);
+select results_eq(
+	$$select d.user_id::text, d.local_date from internal.reminder_digests d order by d.user_id$$,
+	$$values ('0a000000-0000-4000-8000-00000000000a', '2027-03-15'::date),
+		('0a000000-0000-4000-8000-0000000000a1', '2027-03-15'::date)$$,
+	'but each user''s latest stays, as it marks what was announced'
 );
 
 -- The doorbell ------------------------------------------------------------------------------------
