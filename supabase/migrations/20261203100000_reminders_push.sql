@@ -156,17 +156,16 @@ begin
 		from (select distinct s.user_id from public.push_subscriptions s) u
 		left join public.profiles p on p.owner_id = u.user_id
 	),
+	-- The local time, once per zone, and only in zones found valid (the WHERE comes first).
 	zones as materialized (
-		select z.time_zone from (select distinct s.time_zone from subscribers s offset 0) z
+		select z.time_zone, ("at" at time zone z.time_zone) as wall
+		from (select distinct s.time_zone from subscribers s offset 0) z
 		where public.is_valid_time_zone(z.time_zone)
 	),
-	-- Materialized so no zone is ever used before it has been found valid.
-	valid as materialized (
-		select s.* from subscribers s join zones z on z.time_zone = s.time_zone
-	),
 	local as (
-		select v.user_id, v.time_zone, v.hour, ("at" at time zone v.time_zone) as wall
-		from valid v
+		select s.user_id, s.time_zone, s.hour, z.wall
+		from subscribers s
+		join zones z on z.time_zone = s.time_zone
 	),
 	-- Open from the follow-up hour (08:00 at the earliest, and 08:00 for an hour of 22 or 23,
 	-- whose follow-ups wait for the morning) until 22:00, once per local day. The last digest
