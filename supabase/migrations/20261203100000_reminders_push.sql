@@ -542,19 +542,19 @@ set search_path = ''
 as $$
 declare
 	caller uuid := auth.uid();
-	found public.push_subscriptions;
+	device public.push_subscriptions;
 begin
 	if caller is null then
 		raise exception 'not_signed_in'
 			using errcode = 'P0001', hint = 'Only a signed-in user has reminders.';
 	end if;
-	select * into found
+	select * into device
 	from public.push_subscriptions s
 	where s.user_id = caller and s.endpoint = push_subscription_status.endpoint;
 	return pg_catalog.jsonb_build_object(
-		'subscribed', found.id is not null,
-		'last_sent_at', found.last_success_at,
-		'last_error', found.last_error
+		'subscribed', device.id is not null,
+		'last_sent_at', device.last_success_at,
+		'last_error', device.last_error
 	);
 end;
 $$;
@@ -598,7 +598,9 @@ begin
 	end if;
 	select count(*) into pending
 	from internal.reminder_deliveries d
-	where d.status = 'pending' and d.next_attempt_at <= pg_catalog.now();
+	join internal.reminder_digests g on g.id = d.digest_id
+	where d.status = 'pending' and d.next_attempt_at <= pg_catalog.now()
+		and g.send_before > pg_catalog.now();
 	calls := least(8, ceil(pending / 1000.0)::integer);
 	for i in 1..calls loop
 		execute $sql$select net.http_post(url := $1, body := '{}'::jsonb,
@@ -652,11 +654,45 @@ revoke execute on function internal.forget_old_reminder_digests(timestamptz)
 	from public, anon, authenticated;
 grant execute on function internal.forget_old_reminder_digests(timestamptz) to service_role;
 
+-- A delivery still pending at 22:00 is not sent that day; saying so keeps the failure queries
+-- and the doorbell's count honest.
+create function internal.close_missed_reminder_deliveries("at" timestamptz)
+returns integer
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+	closed integer;
+begin
+	if "at" is null then
+		raise exception 'close_missed_reminder_deliveries: at is required'
+			using errcode = 'invalid_parameter_value';
+	end if;
+	update internal.reminder_deliveries d
+	set status = 'failed', leased_until = null,
+		last_error = coalesce(d.last_error || '; ', '') || 'not sent by 22:00'
+	from internal.reminder_digests g
+	where d.status = 'pending' and g.id = d.digest_id and g.send_before <= "at";
+	get diagnostics closed = row_count;
+	return closed;
+end;
+$$;
+
+comment on function internal.close_missed_reminder_deliveries(timestamptz) is
+	'Marks failed (''not sent by 22:00'') every delivery still pending at its digest''s '
+	'send_before. Returns how many.';
+
+revoke execute on function internal.close_missed_reminder_deliveries(timestamptz)
+	from public, anon, authenticated;
+grant execute on function internal.close_missed_reminder_deliveries(timestamptz) to service_role;
+
 create procedure internal.run_reminders()
 language plpgsql
 as $$
 begin
 	perform internal.forget_old_reminder_digests(pg_catalog.now());
+	perform internal.close_missed_reminder_deliveries(pg_catalog.now());
 	perform internal.queue_reminders(pg_catalog.now());
 	-- The digests are committed before the function is asked to claim them.
 	commit;
@@ -665,8 +701,8 @@ end;
 $$;
 
 comment on procedure internal.run_reminders() is
-	'Cron job (every 15 minutes): old digests forgotten, the reminder selection at now(), then '
-	'the doorbell.';
+	'Cron job (every 15 minutes): old digests forgotten, missed deliveries closed, the reminder '
+	'selection at now(), then the doorbell.';
 
 revoke execute on procedure internal.run_reminders() from public, anon, authenticated;
 grant execute on procedure internal.run_reminders() to service_role;

@@ -12,7 +12,7 @@
 --   A  0a000000-0000-4000-8000-00000000000a  Asia/Taipei, 09:00, two devices: the digest's life
 --   B  0b000000-0000-4000-8000-00000000000b  a zone the tz database no longer knows
 begin;
-select plan(33);
+select plan(35);
 
 insert into auth.users (id, email) values
 	('0a000000-0000-4000-8000-0000000000a1', 't@example.test'),
@@ -302,6 +302,17 @@ select is(
 	jsonb_array_length(internal.claim_reminder_deliveries('2027-03-10 14:00+00', 10)),
 	0,
 	'a delivery not sent by 22:00 is not sent at all'
+);
+select is(
+	internal.close_missed_reminder_deliveries('2027-03-10 14:00+00'),
+	1,
+	'at 22:00 the run closes it'
+);
+select is(
+	(select d.status || ': ' || d.last_error from internal.reminder_deliveries d
+		join internal.reminder_digests g on g.id = d.digest_id where g.local_date = '2027-03-10'),
+	'failed: not sent by 22:00',
+	'as failed, saying why'
 );
 select is(internal.queue_reminders('2027-03-12 01:00+00'), 1,
 	'a snoozed follow-up is announced again when its snooze runs out');
