@@ -3,7 +3,7 @@
 // its environment holds the project URL and service key (here the test gateway's), the VAPID
 // keys and the cron secret. Deno fetches the function's `npm:` imports from the registry into
 // DENO_DIR, a fresh temp folder by default (a clean machine); RAPPORT_DENO_DIR keeps a cache.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,21 @@ export const SEND_REMINDERS_ENTRY = join(
 	'send-reminders',
 	'index.ts'
 );
-const DENO = join(root, 'node_modules', '.bin', 'deno');
+
+let denoPath: string | undefined;
+
+/**
+ * The Deno executable itself. The npm package's `bin` is a Node script that runs it as a child,
+ * so a signal to the script would leave Deno running: ask Deno where it is, once.
+ */
+function deno(): string {
+	denoPath ??= execFileSync(
+		join(root, 'node_modules', '.bin', 'deno'),
+		['eval', 'console.log(Deno.execPath())'],
+		{ encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }
+	).trim();
+	return denoPath;
+}
 
 export interface VapidKeys {
 	publicKey: string;
@@ -49,7 +63,7 @@ export function denoCache(): { dir: string; remove(): void } {
 /** `deno check` of the function, with its npm types: the output, or '' when it passes. */
 export function denoCheck(denoDir: string): string {
 	const result = spawnSync(
-		DENO,
+		deno(),
 		['check', '--node-modules-dir=none', '--no-lock', SEND_REMINDERS_ENTRY],
 		{
 			cwd: root,
@@ -85,7 +99,7 @@ export async function startSendReminders(
 	// First with this machine's own trust store (a registry behind a proxy may need it): DENO_CERT
 	// below replaces it, which the stand-in's CA needs but the registry would not survive.
 	const cached = spawnSync(
-		DENO,
+		deno(),
 		['cache', '--node-modules-dir=none', '--no-lock', SEND_REMINDERS_ENTRY],
 		{
 			cwd: root,
@@ -97,7 +111,7 @@ export async function startSendReminders(
 		throw new Error(`deno cache failed:\n${cached.stdout}${cached.stderr}`);
 	}
 	const child: ChildProcess = spawn(
-		DENO,
+		deno(),
 		[
 			'run',
 			'--node-modules-dir=none',
