@@ -314,10 +314,10 @@ describe('the offer after the first kept person', () => {
 		expect(blocked.reminders.offering).toBe(false);
 	});
 
-	it('goes away once reminders are turned on from it', async () => {
+	it('stays to say reminders are on once turned on from it, until put away', async () => {
 		const { reminders } = setUp();
 		await reminders.offerAfterKeep();
 		await reminders.turnOn();
-		expect(reminders.offering).toBe(false);
+		expect(reminders).toMatchObject({ offering: true, on: true, outcome: 'turned_on' });
 	});
 });

@@ -82,6 +82,18 @@ export class RemindersState {
 		deps.beforeLeaving((transport) => this.#leave(transport));
 	}
 
+	#syncSeen: boolean | null = null;
+
+	/**
+	 * Settings hands over sync's switch as it shows it: reminders ride on sync, so they are read
+	 * on the first call and again whenever it flips.
+	 */
+	followSync(enabled: boolean): void {
+		if (this.#syncSeen === enabled) return;
+		this.#syncSeen = enabled;
+		void this.load();
+	}
+
 	/** Reads what this device can do and, with sync on, what the server holds for it. */
 	async load(): Promise<void> {
 		const syncOn = this.configured && (await this.#deps.syncOn());
@@ -145,7 +157,6 @@ export class RemindersState {
 		} finally {
 			this.busy = null;
 		}
-		if (this.outcome === 'turned_on') this.offering = false;
 	}
 
 	async #subscribe(permission: NotificationPermission): Promise<RemindersOutcome> {

@@ -18,6 +18,8 @@ const agents = {
 		'Mozilla/5.0 (iPhone; CPU iPhone OS 18_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1',
 	ipadDesktop:
 		'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.4 Safari/605.1.15',
+	headless:
+		'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36',
 	samsung:
 		'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36',
 	bot: 'curl/8.5.0'
@@ -32,6 +34,7 @@ describe('uaFamily', () => {
 		expect(uaFamily(agents.iphoneChrome)).toBe('chrome');
 		expect(uaFamily(agents.ipadDesktop)).toBe('safari');
 		expect(uaFamily(agents.samsung)).toBe('chrome');
+		expect(uaFamily(agents.headless)).toBe('chrome');
 		expect(uaFamily(agents.bot)).toBe('other');
 	});
 });

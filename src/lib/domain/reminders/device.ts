@@ -7,7 +7,8 @@ export type UaFamily = 'chrome' | 'safari' | 'firefox' | 'edge' | 'other';
 export function uaFamily(userAgent: string): UaFamily {
 	if (/\bEdg(e|A|iOS)?\//.test(userAgent)) return 'edge';
 	if (/\b(Firefox|FxiOS)\//.test(userAgent)) return 'firefox';
-	if (/\b(Chrome|Chromium|CriOS)\//.test(userAgent)) return 'chrome';
+	// No word boundary: HeadlessChrome/ (an automated Chromium) counts as Chrome too.
+	if (/(Chrome|Chromium|CriOS)\//.test(userAgent)) return 'chrome';
 	if (/\bSafari\//.test(userAgent) && /\bVersion\//.test(userAgent)) return 'safari';
 	return 'other';
 }
