@@ -241,7 +241,10 @@ describe('without sync', () => {
 			const section = page.getByTestId('reminders-section');
 			await section.getByTestId('reminders-closed').waitFor();
 			expect(await section.getByTestId('reminders-closed').innerText()).toBe(
-				`${t(locale, 'reminders_no_sync')} ${t(locale, 'reminders_no_sync_turn_on')}`
+				t(locale, 'reminders_no_sync')
+			);
+			expect(await section.getByTestId('reminders-turn-on-sync').innerText()).toBe(
+				t(locale, 'reminders_no_sync_turn_on')
 			);
 			expect(await section.getByTestId('reminders-turn-on').count()).toBe(0);
 			await section.getByRole('link', { name: t(locale, 'reminders_calendar_link') }).click();
@@ -255,7 +258,7 @@ describe('without sync', () => {
 		await keepFromLink(page, server.url, locale, '林志明');
 		const offer = page.getByTestId('reminders-offer');
 		await offer.waitFor();
-		expect(await offer.getByRole('heading').innerText()).toBe(t(locale, 'reminders_offer_heading'));
+		expect(await offer.getByRole('heading').innerText()).toBe(t(locale, 'reminders_heading'));
 		await offer.getByTestId('reminders-closed').waitFor();
 		await offer.getByRole('link', { name: t(locale, 'reminders_calendar_link') }).waitFor();
 		// Not a dialog: the page around it stays usable.
