@@ -146,11 +146,31 @@ describe('what reminders can do on this device', () => {
 		device.subscription = pushed;
 		device.saved = { endpoint: pushed.endpoint, locale: 'zh-TW' };
 		await reminders.load();
-		expect(transport.featureCalls.at(-1)).toEqual({
-			name: 'rpc:save_push_subscription',
-			args: { ...pushed, ua_family: 'chrome', locale: 'en' }
-		});
+		expect(transport.featureCalls).toEqual([
+			{
+				name: 'rpc:save_push_subscription',
+				args: { ...pushed, ua_family: 'chrome', locale: 'en' }
+			},
+			{ name: 'rpc:push_subscription_status', args: { endpoint: pushed.endpoint } }
+		]);
 		expect(device.saved).toEqual({ endpoint: pushed.endpoint, locale: 'en' });
+	});
+
+	it('moves the account to the subscription the browser renewed', async () => {
+		const { reminders, device, rpcs, transport } = setUp();
+		device.subscription = pushed;
+		device.saved = { endpoint: 'https://fcm.googleapis.com/fcm/send/old', locale: 'zh-TW' };
+		await reminders.load();
+		expect(rpcs()).toEqual([
+			'rpc:save_push_subscription',
+			'rpc:delete_push_subscription',
+			'rpc:push_subscription_status'
+		]);
+		expect(transport.featureCalls[1]?.args).toEqual({
+			endpoint: 'https://fcm.googleapis.com/fcm/send/old'
+		});
+		expect(device.saved).toEqual({ endpoint: pushed.endpoint, locale: 'zh-TW' });
+		expect(reminders.on).toBe(true);
 	});
 
 	it('keeps what the device knows when the server cannot be asked', async () => {

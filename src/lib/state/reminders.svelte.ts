@@ -116,12 +116,18 @@ export class RemindersState {
 		const transport = await this.#deps.transport();
 		try {
 			if (!transport) throw new Error('sync is not running');
+			// Turned on here, but the language was switched since (switching reloads, and Settings
+			// loads this), or the browser renewed the subscription: the server hears of it now.
+			const saved = this.#deps.device.readSaved();
+			if (saved && (saved.locale !== this.#deps.locale() || saved.endpoint !== device.endpoint)) {
+				await this.#save(transport, device);
+				if (saved.endpoint !== device.endpoint) {
+					await server.deletePushSubscription(transport, saved.endpoint);
+				}
+			}
 			this.status = await server.pushSubscriptionStatus(transport, device.endpoint);
 			this.statusUnknown = false;
 			this.on = this.status.subscribed;
-			// The language was switched since it was saved (switching reloads, Settings loads this).
-			const saved = this.#deps.device.readSaved();
-			if (this.on && saved?.locale !== this.#deps.locale()) await this.#save(transport, device);
 		} catch {
 			this.statusUnknown = true;
 		}
