@@ -17,6 +17,7 @@ import {
 	type BrowserSession,
 	type TestLocale
 } from '../support/browser';
+import { axeViolations } from '../support/card';
 import { E2E_SUPABASE_URL, projectKeys, E2E_JWT_SECRET } from '../support/supabase-keys.mjs';
 import { useSyncWorld } from '../support/syncJourney';
 
@@ -263,6 +264,7 @@ describe('without sync', () => {
 		await offer.getByRole('link', { name: t(locale, 'reminders_calendar_link') }).waitFor();
 		// Not a dialog: the page around it stays usable.
 		expect(await page.getByRole('dialog').count()).toBe(0);
+		expect(await axeViolations(page)).toEqual([]);
 
 		await offer.getByRole('button', { name: t(locale, 'reminders_offer_dismiss') }).click();
 		expect(await offer.count()).toBe(0);
@@ -453,6 +455,7 @@ describe('with sync on', () => {
 		// The status as the server keeps it, after a visit.
 		await page.reload();
 		await section.getByTestId('reminders-last-sent').filter({ hasText: /2026/ }).waitFor();
+		expect(await axeViolations(page)).toEqual([]);
 
 		// The test reminder: the user's JWT and the project's key, this device's endpoint.
 		await section.getByRole('button', { name: t(locale, 'reminders_send_test') }).click();
