@@ -1,5 +1,6 @@
 import type { SvelteKitPWAOptions } from '@vite-pwa/sveltekit';
 import zhTW from './messages/zh-TW.json' with { type: 'json' };
+import { REMINDERS_WORKER } from './reminders-worker.config.ts';
 
 // The manifest is static, so it speaks the default language; its strings come from the same
 // message file as the app so the two never drift apart.
@@ -46,7 +47,9 @@ export const pwaOptions: Partial<SvelteKitPWAOptions> = {
 		// decoder is a .wasm (≈ 0.9 MB): precached too, so a venue without Wi-Fi still scans.
 		globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,json,webmanifest,wasm}'],
 		cleanupOutdatedCaches: true,
-		maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
+		maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+		// Showing the morning reminder and opening the follow-ups from it (issue 14).
+		importScripts: [REMINDERS_WORKER]
 	},
 	devOptions: { enabled: false }
 };

@@ -3,6 +3,7 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 import { pwaOptions } from './pwa.config.ts';
+import { remindersWorker } from './reminders-worker.config.ts';
 
 export default defineConfig({
 	// PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY switch sync on at build time (read through
@@ -16,7 +17,7 @@ export default defineConfig({
 		}),
 		sveltekit(),
 		// The PWA plugin only matters for builds, and under vitest it keeps the process from exiting.
-		...(process.env.VITEST ? [] : SvelteKitPWA(pwaOptions))
+		...(process.env.VITEST ? [] : [...SvelteKitPWA(pwaOptions), remindersWorker()])
 	],
 	test: {
 		expect: { requireAssertions: true },
