@@ -30,6 +30,9 @@ export interface DebriefPerson {
 	open: boolean;
 }
 
+// Read once per call, never kept: a plain Date, not a reactive one.
+const clock = () => new Date(Date.now());
+
 const failureOf = (error: unknown): StorageFailure =>
 	error instanceof StorageUnavailableError ? error.reason : 'unknown';
 
@@ -51,7 +54,7 @@ export class CoachState {
 		this.#todayOnly = options.todayOnly;
 	}
 
-	async load(now = new Date()): Promise<void> {
+	async load(now = clock()): Promise<void> {
 		try {
 			const db = await app.database();
 			const [{ items: events }, { items: connections }, settings] = await Promise.all([
@@ -106,7 +109,7 @@ export class CoachState {
 		return this.#write(event.id, (coach) => ({
 			...coach,
 			debrief: {
-				at: new Date().toISOString(),
+				at: clock().toISOString(),
 				...(answers.word ? { word: answers.word } : {}),
 				...(good ? { good } : {})
 			}
@@ -117,7 +120,7 @@ export class CoachState {
 	async skipDebrief(event: EventRecord): Promise<StorageFailure | null> {
 		return this.#write(event.id, (coach) => ({
 			...coach,
-			debrief: { at: new Date().toISOString(), skipped: true }
+			debrief: { at: clock().toISOString(), skipped: true }
 		}));
 	}
 
@@ -126,7 +129,7 @@ export class CoachState {
 		this.likingGapShown = true;
 		try {
 			const db = await app.database();
-			await settingsRepository(db).update({ likingGapShownAt: new Date().toISOString() });
+			await settingsRepository(db).update({ likingGapShownAt: clock().toISOString() });
 		} catch {
 			// Worst case it is said once more on a later morning: nothing to tell the person.
 		}
@@ -138,7 +141,7 @@ export class CoachState {
 	): Promise<StorageFailure | null> {
 		try {
 			const db = await app.database();
-			const now = new Date();
+			const now = clock();
 			const saved = await eventRepository(db).updateCoach(id, change, now.toISOString());
 			await app.afterSave(db);
 			if (saved) this.#replace(saved);

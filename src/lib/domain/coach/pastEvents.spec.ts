@@ -45,7 +45,12 @@ describe('the past-events summary', () => {
 			coach: { goal: { kind: 'one-card' }, debrief: { at: '2026-11-21T00:00:00Z', skipped: true } }
 		});
 		const [entry] = pastEventsSummary([skipped], [], now).entries;
-		expect(entry).toEqual({ id: skipped.id, name: skipped.name, endsAt: skipped.endsAt, people: 0 });
+		expect(entry).toEqual({
+			id: skipped.id,
+			name: skipped.name,
+			endsAt: skipped.endsAt,
+			people: 0
+		});
 	});
 
 	it('leaves deleted events out', () => {
