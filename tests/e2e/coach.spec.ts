@@ -1,5 +1,5 @@
 // The coach for the nervous (docs/coach.md), the whole evening in one journey: a small goal set on
-// the events page before, a follow-up question offered once a prompt worked during, and the next
+// the events page before with a rehearsal of the opener, a follow-up question offered once a prompt worked during, and the next
 // morning a short debrief beside the follow-up queue whose answers stay through reloads and
 // offline, and show up in the quiet list of past events. The clock is the page's, set by the test.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -57,19 +57,40 @@ describe.each(browsersSpeaking)('the coach in $locale', ({ locale, browser }) =>
 		await before.getByLabel(t(locale, 'coach_goal_own'), { exact: true }).check();
 		await before.getByRole('button', { name: t(locale, 'coach_goal_save') }).click();
 		await before.getByText(t(locale, 'coach_goal_error_own_empty')).waitFor();
-		expect(await page.evaluate(() => document.activeElement?.id)).toBe('coach-goal-own-text');
+		await expect
+			.poll(() => page.evaluate(() => document.activeElement?.id), eventually)
+			.toBe('coach-goal-own-text');
 		await before.getByLabel(t(locale, 'coach_goal_follow_up_question')).check();
 		await before.getByRole('button', { name: t(locale, 'coach_goal_save') }).click();
 		const goal = t(locale, 'coach_goal_chosen', {
 			goal: t(locale, 'coach_goal_follow_up_question')
 		});
 		await before.getByText(goal).waitFor();
-		expect(await page.evaluate(() => document.activeElement?.id)).toBe('coach-goal-change');
+		await expect
+			.poll(() => page.evaluate(() => document.activeElement?.id), eventually)
+			.toBe('coach-goal-change');
 		const [event] = await readStore(page, 'events');
 		expect(event).toMatchObject({ name, coach: { goal: { kind: 'follow-up-question' } } });
 
+		// The opener, rehearsed once from a calm screen; the timer's bar stands still for people who
+		// ask for less motion, and Escape brings them back to the button.
+		await page.emulateMedia({ reducedMotion: 'reduce' });
+		await before.getByRole('link', { name: t(locale, 'coach_rehearse_open') }).click();
+		const rehearsal = page.getByTestId('coach-rehearsal');
+		await rehearsal.getByRole('heading', { name: t(locale, 'coach_rehearse_heading') }).waitFor();
+		await rehearsal.getByText(t(locale, 'coach_rehearse_hint')).waitFor();
+		const glide = await rehearsal
+			.locator('[role="progressbar"] span')
+			.evaluate((bar) => getComputedStyle(bar).transitionDuration);
+		expect(Number.parseFloat(glide)).toBeLessThan(0.01);
+		await page.keyboard.press('Escape');
+		await rehearsal.waitFor({ state: 'detached' });
+		await expect
+			.poll(() => page.evaluate(() => document.activeElement?.id), eventually)
+			.toBe('coach-rehearse');
+
 		// During: "this one worked" offers a follow-up question that builds on the answer.
-		await openHydrated(page, `${server.url}/prompts`);
+		await page.getByRole('tab', { name: t(locale, 'prompts_tab_deck') }).click();
 		await page.getByRole('button', { name: t(locale, 'prompts_worked') }).click();
 		const followUp = page.getByTestId('coach-follow-up');
 		await followUp.getByRole('heading', { name: t(locale, 'coach_follow_up_heading') }).waitFor();
@@ -112,7 +133,9 @@ describe.each(browsersSpeaking)('the coach in $locale', ({ locale, browser }) =>
 		const after = page.getByTestId('coach-after');
 		await after.getByText(t(locale, 'coach_debrief_saved')).waitFor();
 		await after.getByText(t(locale, 'coach_liking_gap')).waitFor();
-		expect(await page.evaluate(() => document.activeElement?.id)).toBe('coach-after');
+		await expect
+			.poll(() => page.evaluate(() => document.activeElement?.id), eventually)
+			.toBe('coach-after');
 		expect(await debrief.count()).toBe(0);
 
 		// Picking Alex gave him an open follow-up; Lin already had one, and still has just that.
