@@ -114,6 +114,9 @@ describe.each(browsersSpeaking)('the coach in $locale', ({ locale, browser }) =>
 		await expect
 			.poll(() => followUp.getByTestId('coach-follow-up-text').textContent(), eventually)
 			.not.toBe(first);
+		// A way out stays one tap away.
+		await followUp.getByRole('button', { name: t(locale, 'coach_follow_up_exits') }).click();
+		await page.getByRole('tab', { name: t(locale, 'prompts_tab_exits'), selected: true }).waitFor();
 
 		// Two people were met there: one still has a follow-up waiting, one was already written to.
 		const eventId = String(event?.id);
