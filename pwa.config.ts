@@ -1,6 +1,7 @@
 import type { SvelteKitPWAOptions } from '@vite-pwa/sveltekit';
 import zhTW from './messages/zh-TW.json' with { type: 'json' };
 import { PAPER_CARD_ASSETS } from './paperCard.assets.js';
+import { REMINDERS_WORKER } from './reminders-worker.config.ts';
 
 // The manifest is static, so it speaks the default language; its strings come from the same
 // message file as the app so the two never drift apart.
@@ -58,7 +59,9 @@ export const pwaOptions: Partial<SvelteKitPWAOptions> = {
 			}
 		],
 		cleanupOutdatedCaches: true,
-		maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
+		maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+		// Showing the morning reminder and opening the follow-ups from it (issue 14).
+		importScripts: [REMINDERS_WORKER]
 	},
 	devOptions: { enabled: false }
 };

@@ -4,6 +4,7 @@ import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 import { paperCardAssets } from './paperCard.assets.js';
 import { pwaOptions } from './pwa.config.ts';
+import { remindersWorker } from './reminders-worker.config.ts';
 
 export default defineConfig({
 	// PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY switch sync on at build time (read through
@@ -18,7 +19,7 @@ export default defineConfig({
 		sveltekit(),
 		paperCardAssets(),
 		// The PWA plugin only matters for builds, and under vitest it keeps the process from exiting.
-		...(process.env.VITEST ? [] : SvelteKitPWA(pwaOptions))
+		...(process.env.VITEST ? [] : [...SvelteKitPWA(pwaOptions), remindersWorker()])
 	],
 	test: {
 		expect: { requireAssertions: true },

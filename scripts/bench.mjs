@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { runnerImport } from 'vite';
 import { serveFolder } from './bench/support/serve.mjs';
 import { CHROMIUM_ARGS } from '../tests/support/chromium-flags.mjs';
 
@@ -77,42 +78,57 @@ async function serve() {
 }
 
 /**
- * JS a first-time visitor downloads for `/`, gzip -9 as a CDN would serve it. The service
- * worker is blocked because its precache would otherwise pull in every lazy chunk too.
+ * JS a first-time visitor downloads, gzip -9 as a CDN would serve it: on `/`, and on the card
+ * page a guest opens from a QR (`/c#<reference card>`). The service worker is blocked because its
+ * precache would otherwise pull in every lazy chunk too.
  * @type {Measure}
  */
 async function firstLoadJs({ url, chromiumPath }) {
-	progress('first-load JS: loading / with the service worker blocked');
+	const { module: codec } = await runnerImport(join(root, 'src/lib/domain/card/index.ts'), {
+		configFile: false,
+		logLevel: 'error'
+	});
+	const pages = [
+		{ figure: 'firstLoadJsGzipBytes', path: '/' },
+		{ figure: 'firstLoadJsCardPageGzipBytes', path: codec.encodeCardUrl(codec.referenceCard, url) }
+	];
 	const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 	const closeBrowser = () => browser.close();
 	cleanups.push(closeBrowser);
 	try {
-		const context = await browser.newContext({ serviceWorkers: 'block' });
-		const page = await context.newPage();
-		/** @type {Map<string, Promise<Buffer>>} */
-		const bodies = new Map();
-		page.on('response', (response) => {
-			const { pathname } = new URL(response.url());
-			const isScript = response.request().resourceType() === 'script' || /\.m?js$/.test(pathname);
-			const isWorker = pathname === '/sw.js' || /\/workbox-[^/]*\.js$/.test(pathname);
-			if (!isScript || isWorker || bodies.has(response.url())) return;
-			// Read now: a body is only available while its page is alive.
-			bodies.set(response.url(), response.body());
-		});
-		await page.goto(`${url}/`, { waitUntil: 'networkidle' });
+		/** @type {Record<string, number>} */
+		const figures = {};
+		for (const { figure, path } of pages) {
+			progress(`first-load JS: loading ${path.slice(0, 60)} with the service worker blocked`);
+			const context = await browser.newContext({ serviceWorkers: 'block' });
+			const page = await context.newPage();
+			/** @type {Map<string, Promise<Buffer>>} */
+			const bodies = new Map();
+			page.on('response', (response) => {
+				const { pathname } = new URL(response.url());
+				const isScript = response.request().resourceType() === 'script' || /\.m?js$/.test(pathname);
+				const isWorker = pathname === '/sw.js' || /\/workbox-[^/]*\.js$/.test(pathname);
+				if (!isScript || isWorker || bodies.has(response.url())) return;
+				// Read now: a body is only available while its page is alive.
+				bodies.set(response.url(), response.body());
+			});
+			await page.goto(path.startsWith('/') ? `${url}${path}` : path, { waitUntil: 'networkidle' });
 
-		let total = 0;
-		const files = [];
-		for (const [fileUrl, body] of bodies) {
-			const gzipBytes = gzipSync(await body, { level: 9 }).length;
-			total += gzipBytes;
-			files.push({ path: new URL(fileUrl).pathname, gzipBytes });
+			let total = 0;
+			const files = [];
+			for (const [fileUrl, body] of bodies) {
+				const gzipBytes = gzipSync(await body, { level: 9 }).length;
+				total += gzipBytes;
+				files.push({ path: new URL(fileUrl).pathname, gzipBytes });
+			}
+			for (const file of files.sort((a, b) => b.gzipBytes - a.gzipBytes)) {
+				progress(`  ${String(file.gzipBytes).padStart(7)} B  ${file.path}`);
+			}
+			progress(`first-load JS: ${files.length} files, ${total} B gzipped`);
+			figures[figure] = total;
+			await context.close();
 		}
-		for (const file of files.sort((a, b) => b.gzipBytes - a.gzipBytes)) {
-			progress(`  ${String(file.gzipBytes).padStart(7)} B  ${file.path}`);
-		}
-		progress(`first-load JS: ${files.length} files, ${total} B gzipped`);
-		return { firstLoadJsGzipBytes: total, firstLoadJsFiles: files.length };
+		return figures;
 	} finally {
 		cleanups.splice(cleanups.indexOf(closeBrowser), 1);
 		await closeBrowser();

@@ -27,7 +27,9 @@ select results_eq(
 		('exchange_token_uses', 'r', '-', 'SELECT'),
 		('exchange_tokens', 'r', '-', 'SELECT'),
 		('follow_ups', 'r', '-', 'DELETE,INSERT,SELECT,UPDATE'),
-		('profiles', 'r', '-', 'DELETE,INSERT,SELECT,UPDATE')$$,
+		('profiles', 'r', '-', 'DELETE,INSERT,SELECT,UPDATE'),
+		-- Written only through save_push_subscription and delete_push_subscription.
+		('push_subscriptions', 'r', '-', 'SELECT')$$,
 	'public holds these tables and no view or sequence; anon may use none of them'
 );
 
@@ -40,8 +42,11 @@ select results_eq(
 		order by 1$$,
 	$$values
 		('accept_exchange(text,jsonb)', true, false, true),
+		-- The send-reminders Edge Function's, with the service role only.
+		('claim_reminder_deliveries(integer)', true, false, false),
 		('create_exchange_token(uuid,boolean)', true, false, true),
 		('delete_my_account()', true, false, true),
+		('delete_push_subscription(text)', true, false, true),
 		('expire_exchange_tokens(timestamp with time zone)', false, false, false),
 		('follow_up_due_at(timestamp with time zone,timestamp with time zone,text,integer,integer,boolean)',
 			false, false, true),
@@ -50,6 +55,10 @@ select results_eq(
 		('local_time_to_instant(timestamp without time zone,text)', false, false, true),
 		-- A guest with no account: both are guarded by the exchange token (docs/sync.md).
 		('peek_exchange(text)', true, true, true),
+		('push_subscription_status(text)', true, false, true),
+		('record_reminder_outcomes(jsonb)', true, false, false),
+		('reminder_test_target(uuid,text)', true, false, false),
+		('save_push_subscription(text,text,text,text,text)', true, false, true),
 		('schedule_post_event_follow_up()', false, false, false),
 		('send_card_back(text,text,jsonb,uuid,uuid,text)', true, true, true),
 		('sync_pull(text,integer)', false, false, true),
@@ -60,9 +69,10 @@ select results_eq(
 select is(
 	(select array_agg(p.proname::text order by p.proname) from pg_proc p
 		where p.pronamespace = 'public'::regnamespace and p.prosecdef),
-	array['accept_exchange', 'create_exchange_token', 'delete_my_account', 'peek_exchange',
-		'send_card_back'],
-	'the only SECURITY DEFINER functions in public are RPCs the app calls'
+	array['accept_exchange', 'claim_reminder_deliveries', 'create_exchange_token', 'delete_my_account',
+		'delete_push_subscription', 'peek_exchange', 'push_subscription_status',
+		'record_reminder_outcomes', 'reminder_test_target', 'save_push_subscription', 'send_card_back'],
+	'the only SECURITY DEFINER functions in public are RPCs the app or the send-reminders function calls'
 );
 
 select is(
@@ -178,7 +188,7 @@ select is(
 			and (pg_temp.table_privileges('anon', c.oid) <> '-'
 				or pg_temp.table_privileges('authenticated', c.oid) <> '-')),
 	null,
-	'internal tables (sync clocks and usage) are nobody''s but their SECURITY DEFINER helpers'''
+	'internal tables (sync clocks and usage, reminders) are nobody''s but their SECURITY DEFINER helpers'''
 );
 
 -- The two look-ups that answer whether another user's id exists, and their bounds.

@@ -423,8 +423,9 @@ select case
 				('rapport-expire-exchange-tokens', '30 3 * * *',
 					'select public.expire_exchange_tokens(now())', true),
 				('rapport-keep-in-touch-follow-ups', '0 * * * *',
-					'call internal.run_keep_in_touch_follow_ups()', true)$$,
-			'pg_cron: the three jobs are registered, by name, with their schedules'
+					'call internal.run_keep_in_touch_follow_ups()', true),
+				('rapport-send-reminders', '*/15 * * * *', 'call internal.run_reminders()', true)$$,
+			'pg_cron: the four jobs are registered, by name, with their schedules'
 		)
 	else skip('pg_cron is not available in this database', 1)
 end;
@@ -444,7 +445,7 @@ select case
 	when exists (select 1 from pg_extension where extname = 'pg_cron') then
 		is(
 			(select count(*)::int from cron.job where jobname like 'rapport-%'),
-			3,
+			4,
 			'pg_cron: no job is registered twice'
 		)
 	else skip('pg_cron is not available in this database', 1)
@@ -491,7 +492,7 @@ select case
 		is(
 			pg_temp.run_cron_jobs(),
 			'rapport-delete-stale-anonymous-users rapport-expire-exchange-tokens '
-				|| 'rapport-keep-in-touch-follow-ups ',
+				|| 'rapport-keep-in-touch-follow-ups rapport-send-reminders ',
 			'pg_cron: every job''s command runs'
 		)
 	else skip('pg_cron is not available in this database', 1)

@@ -84,6 +84,7 @@ function eventRow(overrides: Row = {}): Row {
 		ends_at: '2025-12-03T21:30:00+08:00',
 		venue: 'Taipei',
 		time_zone: 'Asia/Taipei',
+		coach: null,
 		updated_at: '2025-12-02T10:00:00.000Z',
 		deleted_at: null,
 		...overrides

@@ -59,6 +59,8 @@ export interface LaunchOptions {
 	serviceWorkers?: 'allow' | 'block';
 	/** The device's time zone, e.g. 'UTC' for a phone set to UTC at a venue in Taipei. */
 	timezoneId?: string;
+	/** Another browser's user agent, e.g. an iPhone's Safari. */
+	userAgent?: string;
 }
 
 export interface BrowserSession {
@@ -76,7 +78,8 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
 		colorScheme: options.colorScheme ?? 'light',
 		serviceWorkers: options.serviceWorkers ?? 'allow',
 		viewport: { width: 390, height: 844 },
-		...(options.timezoneId ? { timezoneId: options.timezoneId } : {})
+		...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+		...(options.userAgent ? { userAgent: options.userAgent } : {})
 	};
 
 	let context: BrowserContext;

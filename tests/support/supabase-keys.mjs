@@ -38,8 +38,17 @@ export function projectKeys(secret) {
 	return { anonKey: key('anon'), serviceKey: key('service_role') };
 }
 
+/**
+ * The public half of a VAPID key pair made for the browser tests, whose private half was thrown
+ * away: headless Chromium has no push service, so nothing is ever sent with it. It only has to
+ * be a valid P-256 point for `pushManager.subscribe` to get as far as asking for one.
+ */
+export const E2E_VAPID_PUBLIC_KEY =
+	'BF7-WJcvZMUnjLhvgtp03UU58K0pEYbm-DjLEIYD5wXF8RZppThN1DOkMevpkPC-B84ABuNt8kz9HLgxwh4DTzc';
+
 /** What the app built for the browser tests needs in its environment to talk to the gateway. */
 export const e2eSupabaseEnv = {
 	PUBLIC_SUPABASE_URL: E2E_SUPABASE_URL,
-	PUBLIC_SUPABASE_ANON_KEY: projectKeys(E2E_JWT_SECRET).anonKey
+	PUBLIC_SUPABASE_ANON_KEY: projectKeys(E2E_JWT_SECRET).anonKey,
+	PUBLIC_VAPID_PUBLIC_KEY: E2E_VAPID_PUBLIC_KEY
 };

@@ -12,6 +12,7 @@ import {
 	t,
 	type AppServer,
 	type BrowserSession,
+	type LaunchOptions,
 	type TestLocale
 } from './browser';
 import { startSupabaseStack, type SupabaseStack } from './supabaseStack';
@@ -21,7 +22,7 @@ export interface SyncWorld {
 	readonly origin: string;
 	readonly stack: SupabaseStack;
 	/** A fresh browser profile: another device, closed after the file's tests. */
-	device(): Promise<BrowserSession>;
+	device(options?: Omit<LaunchOptions, 'locale'>): Promise<BrowserSession>;
 }
 
 /**
@@ -50,8 +51,8 @@ export function useSyncWorld(locale: TestLocale) {
 			if (!stack) throw new Error('the stack starts in beforeAll');
 			return stack;
 		},
-		async device() {
-			const session = await launchBrowser({ locale });
+		async device(options = {}) {
+			const session = await launchBrowser({ ...options, locale });
 			sessions.push(session);
 			return session;
 		}

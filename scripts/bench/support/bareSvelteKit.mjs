@@ -10,8 +10,9 @@ import { join } from 'node:path';
 /**
  * @typedef {object} BarePage
  * @property {string} route e.g. `/` or `/c`
- * @property {string} title
- * @property {string[]} lines the text the page shows, one paragraph per line
+ * @property {string} [title]
+ * @property {string[]} [lines] the text the page shows, one paragraph per line
+ * @property {string} [source] the whole `+page.svelte` instead, for a baseline that does work
  */
 
 const APP_HTML = `<!doctype html>
@@ -39,7 +40,8 @@ export default defineConfig({ plugins: [sveltekit()], logLevel: 'warn' });
 `;
 
 /** @param {BarePage} page */
-function pageSource({ title, lines }) {
+function pageSource({ title = '', lines = [], source }) {
+	if (source !== undefined) return source;
 	return `<script>
 	const lines = ${JSON.stringify(lines)};
 </script>

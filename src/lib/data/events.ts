@@ -1,4 +1,4 @@
-import { eventSchema, type EventRecord } from '$lib/domain/records';
+import { eventSchema, type EventCoach, type EventRecord } from '$lib/domain/records';
 import type { RapportDatabase } from './db';
 import { putAndQueue, validOnly, type Readout } from './records';
 
@@ -23,6 +23,26 @@ export function eventRepository(db: RapportDatabase) {
 		async save(event: EventRecord): Promise<EventRecord> {
 			const valid = eventSchema.parse(event);
 			await putAndQueue(db, 'events', valid, valid.id);
+			return valid;
+		},
+		/**
+		 * Changes the coach part of an event (its goal, its debrief) on the record as stored now, so
+		 * an edit of the event made meanwhile is kept. Queued for sync like any save; null when the
+		 * event is gone.
+		 */
+		async updateCoach(
+			id: string,
+			change: (coach: EventCoach) => EventCoach,
+			at: string
+		): Promise<EventRecord | null> {
+			const parsed = eventSchema.safeParse(await db.get('events', id));
+			if (!parsed.success || parsed.data.deletedAt) return null;
+			const valid = eventSchema.parse({
+				...parsed.data,
+				coach: change(parsed.data.coach ?? {}),
+				updatedAt: at
+			});
+			await putAndQueue(db, 'events', valid, id);
 			return valid;
 		},
 		/**

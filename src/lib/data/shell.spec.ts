@@ -18,7 +18,11 @@ afterEach(() => db.close());
 
 describe('readShellSummary', () => {
 	it('is empty on a new device', async () => {
-		expect(await readShellSummary(db, now)).toEqual({ event: null, dueCount: 0 });
+		expect(await readShellSummary(db, now)).toEqual({
+			event: null,
+			eventToday: false,
+			dueCount: 0
+		});
 	});
 
 	it('names the current event', async () => {
@@ -29,6 +33,26 @@ describe('readShellSummary', () => {
 			name: '台北前端社群小聚',
 			endsAt: event.endsAt
 		});
+	});
+
+	it('knows when an event is on today on its own clock, chosen or not, deleted ones aside', async () => {
+		const events = eventRepository(db);
+		// 11:00 in Taipei: an event tonight there counts; one tomorrow or one deleted does not.
+		await events.save(
+			anEvent({ startsAt: at('2026-11-22T10:00:00Z'), endsAt: at('2026-11-22T13:00:00Z') })
+		);
+		await events.save(
+			anEvent({
+				startsAt: at('2026-11-21T10:00:00Z'),
+				endsAt: at('2026-11-21T13:00:00Z'),
+				deletedAt: at('2026-11-20T00:00:00Z')
+			})
+		);
+		expect((await readShellSummary(db, now)).eventToday).toBe(false);
+		await events.save(
+			anEvent({ startsAt: at('2026-11-21T10:00:00Z'), endsAt: at('2026-11-21T13:00:00Z') })
+		);
+		expect((await readShellSummary(db, now)).eventToday).toBe(true);
 	});
 
 	it('ignores a current event that was deleted or is damaged', async () => {

@@ -1,15 +1,18 @@
+import { isEventDay } from '$lib/domain/coach/goals';
 import { isDue } from '$lib/domain/due';
 import type { EventRecord, FollowUp } from '$lib/domain/records';
 import type { RapportDatabase } from './db';
 
 /**
  * The few values the shell (home page, layout) shows on every visit: the current event's name
- * and end, and how many follow-ups are due. They are read without the record schemas, so the
+ * and end, whether an event is on today (home then offers the coach), and how many follow-ups
+ * are due. They are read without the record schemas, so the
  * first load carries no validation library; they are display hints only, and every screen that
  * acts on a record reads it through its repository, validated.
  */
 export interface ShellSummary {
 	event: Pick<EventRecord, 'id' | 'name' | 'endsAt'> | null;
+	eventToday: boolean;
 	dueCount: number;
 }
 
@@ -26,6 +29,13 @@ function shellEvent(raw: unknown): ShellSummary['event'] {
 	return { id: event.id, name: event.name, endsAt: event.endsAt };
 }
 
+function isOnToday(raw: unknown, now: Date): boolean {
+	const event = asRecord(raw);
+	if (!event || event.deletedAt) return false;
+	if (!isText(event.startsAt) || !isText(event.endsAt) || !isText(event.timeZone)) return false;
+	return isEventDay(event as Pick<EventRecord, 'startsAt' | 'endsAt' | 'timeZone'>, now);
+}
+
 function countsAsDue(raw: unknown, now: Date): boolean {
 	const followUp = asRecord(raw);
 	if (!followUp || !isText(followUp.status) || !isText(followUp.dueAt)) return false;
@@ -33,14 +43,17 @@ function countsAsDue(raw: unknown, now: Date): boolean {
 }
 
 export async function readShellSummary(db: RapportDatabase, now: Date): Promise<ShellSummary> {
-	const [settings, dueCandidates] = await Promise.all([
+	const [settings, events, dueCandidates] = await Promise.all([
 		db.get('settings', 'settings'),
+		// A handful of records a year, so reading them all stays cheap.
+		db.getAll('events'),
 		// Through the due-date index, so only what is already due is read.
 		db.getAllFromIndex('followUps', 'byDueAt', IDBKeyRange.upperBound(now.toISOString()))
 	]);
 	const currentEventId = asRecord(settings)?.currentEventId;
 	return {
 		event: isText(currentEventId) ? shellEvent(await db.get('events', currentEventId)) : null,
+		eventToday: events.some((raw) => isOnToday(raw, now)),
 		dueCount: dueCandidates.filter((raw) => countsAsDue(raw, now)).length
 	};
 }

@@ -1,4 +1,5 @@
 import { eventContexts, type EventRecord } from './records';
+import { deviceTimeZone } from './timeZone';
 
 // The event form's model: date-times are typed as wall-clock times at the venue (what a
 // `datetime-local` input gives) and stored as instants, so the follow-up rule and other devices
@@ -89,10 +90,6 @@ export function instantToZoned(iso: string, timeZone: string): string {
 	const [year = 0, month = 1, day = 1, hour = 0, minute = 0] = wallParts(Date.parse(iso), timeZone);
 	const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 	return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}`;
-}
-
-export function deviceTimeZone(): string {
-	return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 /** Two hours from the next full hour in `timeZone`, as the clock there reads them. */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { channelKinds } from './card/kinds';
+import { coachGoalKinds, debriefWords, GOOD_THING_MAX, OWN_GOAL_MAX } from './coach/kinds';
 
 // What the app keeps on the device. Every record is validated when it is read back, so a record
 // damaged by an older build or by hand never takes the app down: it is skipped and counted.
@@ -52,6 +53,31 @@ export type Profile = z.infer<typeof profileSchema>;
 
 export const eventContexts = ['any', 'talk', 'meetup', 'workshop', 'career', 'conference'] as const;
 
+/** The evening's one small goal: one of the offered ones, or the person's own words. */
+export const coachGoalSchema = z.union([
+	z.object({ kind: z.enum(coachGoalKinds) }),
+	z.object({ kind: z.literal('own'), text: required(OWN_GOAL_MAX) })
+]);
+export type CoachGoal = z.infer<typeof coachGoalSchema>;
+
+/**
+ * The morning-after debrief. Private like a note: it syncs with the event to the person's own
+ * account and goes nowhere else. `skipped` records a quiet "not now" so it is not asked again.
+ */
+export const debriefSchema = z.object({
+	at: isoInstant,
+	word: z.optional(z.enum(debriefWords)),
+	good: z.optional(text(GOOD_THING_MAX)),
+	skipped: z.optional(z.boolean())
+});
+export type Debrief = z.infer<typeof debriefSchema>;
+
+export const eventCoachSchema = z.object({
+	goal: z.optional(coachGoalSchema),
+	debrief: z.optional(debriefSchema)
+});
+export type EventCoach = z.infer<typeof eventCoachSchema>;
+
 export const eventSchema = z.object({
 	id: z.uuid(),
 	name: required(200),
@@ -61,6 +87,8 @@ export const eventSchema = z.object({
 	endsAt: isoInstant,
 	venue: z.optional(text(200)),
 	timeZone: z.string().check(z.minLength(1)),
+	/** The coach's goal and debrief for this event (docs/coach.md). */
+	coach: z.optional(eventCoachSchema),
 	updatedAt: isoInstant,
 	deletedAt: z.optional(isoInstant)
 });
@@ -129,6 +157,8 @@ export const settingsSchema = z.object({
 	followUpHour: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(23)), 10),
 	followUpSkipWeekends: z._default(z.boolean(), true),
 	timeZone: z.optional(z.string().check(z.minLength(1))),
+	/** When the liking-gap note was shown: it is said once, ever, on this device. */
+	likingGapShownAt: z.optional(isoInstant),
 	weeklyGoal: z._default(z.number().check(z.int(), z.minimum(0), z.maximum(20)), 3)
 });
 export type Settings = z.infer<typeof settingsSchema>;

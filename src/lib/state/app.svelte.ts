@@ -41,7 +41,7 @@ export type StorageState =
  */
 class AppState {
 	storage = $state<StorageState>({ status: 'opening' });
-	summary = $state<ShellSummary>({ event: null, dueCount: 0 });
+	summary = $state<ShellSummary>({ event: null, eventToday: false, dueCount: 0 });
 	dueCount = $derived(this.summary.dueCount);
 	profile = $state<Profile | null>(null);
 	currentEvent = $state<EventRecord | null>(null);

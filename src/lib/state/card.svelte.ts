@@ -1,6 +1,6 @@
 import { StorageUnavailableError, type StorageFailure } from '$lib/data/db';
 import { draftRepository } from '$lib/data/drafts';
-import { decodeCardFragment, encodeCardUrl, toVCard, type Card } from '$lib/domain/card';
+import { encodeCardUrl } from '$lib/domain/card';
 import {
 	cardDraftSchema,
 	draftFromProfile,
@@ -14,10 +14,9 @@ import {
 import type { Profile } from '$lib/domain/records';
 import { app } from './app.svelte';
 import { downloadFile, fileNameFor } from './files';
-import { keepConnection, type KeepResult } from './keepConnection';
 
-// My card, my QR and the public card page. Not imported by the shell: the card codec is too big
-// for the first load.
+// My card and my QR, here and on the card page. Not imported by the shell: the card codec is too
+// big for the first load.
 
 export { fileNameFor };
 
@@ -275,28 +274,6 @@ export async function saveQrImage(qr: QrMatrix, caption: string, fileName: strin
 		canvas.toBlob((png) => (png ? resolve(png) : reject(new Error('toBlob'))), 'image/png')
 	);
 	downloadFile(blob, fileName);
-}
-
-/** The card in a `/c` link's fragment; never throws. */
-export function readCardLink(hash: string) {
-	return decodeCardFragment(hash);
-}
-
-/** "Save to contacts": a vCard 3.0 file the phone's contacts app opens. */
-export function downloadVCard(card: Card): void {
-	const blob = new Blob([toVCard(card)], { type: 'text/vcard;charset=utf-8' });
-	downloadFile(blob, fileNameFor(card.name, 'vcf', 'contact'));
-}
-
-export type KeepOutcome = { ok: true; result: KeepResult } | { ok: false; failure: StorageFailure };
-
-/** "Keep in Rapport": a connection from the card page, linked to the current event. */
-export async function keepFromCardPage(card: Card): Promise<KeepOutcome> {
-	try {
-		return { ok: true, result: await keepConnection({ card, source: 'card_page' }) };
-	} catch (error) {
-		return { ok: false, failure: failureOf(error) };
-	}
 }
 
 export type QrActionOutcome = ShareOutcome | 'image_saved' | 'image_failed';

@@ -8,6 +8,7 @@ import { joinNotes, mergeCards } from '$lib/domain/people';
 import { findSamePerson } from '$lib/domain/samePerson';
 import type { Connection, StoredCard } from '$lib/domain/records';
 import { app } from './app.svelte';
+import { deviceTimeZone } from '$lib/domain/timeZone';
 
 // Not imported by the shell: it pulls in the follow-up rule, which the first load can do without.
 
@@ -41,8 +42,6 @@ export interface KeepResult {
 	/** The saved time zone was not usable; the follow-up was scheduled in the device's zone. */
 	usedDeviceTimeZone: boolean;
 }
-
-const deviceTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** The person already kept whom `card` belongs to (see domain/samePerson), if any. */
 export async function findKept(card: StoredCard): Promise<KeptMatch | null> {

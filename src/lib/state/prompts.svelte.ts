@@ -1,4 +1,5 @@
 import type { RapportDatabase } from '$lib/data/db';
+import { followUpMovesFor } from '$lib/domain/coach/followUpMoves';
 import { promptDeckRepository, type OpenerEdits } from '$lib/data/promptDeck';
 import { promptStateRepository } from '$lib/data/promptState';
 import {
@@ -9,6 +10,7 @@ import {
 	validatePreparedList,
 	type Deck,
 	type DeckLocale,
+	type FollowUpMove,
 	type OpenerCard,
 	type OpenerVariant,
 	type PreparedListError
@@ -298,6 +300,11 @@ export class PromptsScreen {
 			}))
 		];
 	});
+
+	/** Follow-up questions to offer once this card worked, the first one to show first. */
+	followUpMoves(card: DeckCard): FollowUpMove[] {
+		return this.deck ? followUpMovesFor(this.deck.followUpMoves, card.depth, card.id) : [];
+	}
 
 	isWorked(card: DeckCard): boolean {
 		return this.saved.worked?.id === card.id && this.saved.worked.text === card.text;

@@ -25,6 +25,7 @@ import { getLocale } from '$lib/i18n/locale';
 import { m } from '$lib/paraglide/messages';
 import { app } from './app.svelte';
 import * as actions from './queueActions';
+import { deviceTimeZone, isTimeZone } from '$lib/domain/timeZone';
 
 /** A long queue shows a page of each section at a time, so 5,000 follow-ups open as fast as 5. */
 export const PAGE_SIZE = 20;
@@ -43,18 +44,6 @@ export interface QueueToast {
 export interface Reconnect {
 	connection: Connection;
 	lastContactedAt: string;
-}
-
-const deviceTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-function usableTimeZone(zone: string | undefined): boolean {
-	if (!zone) return false;
-	try {
-		new Intl.DateTimeFormat('en', { timeZone: zone });
-		return true;
-	} catch {
-		return false;
-	}
 }
 
 /** Never blank, even for someone saved before every person had to have a name. */
@@ -168,8 +157,8 @@ export class QueueState {
 				eventRepository(db).names(),
 				settingsRepository(db).get()
 			]);
-			this.zoneFallback = settings.timeZone !== undefined && !usableTimeZone(settings.timeZone);
-			this.timeZone = usableTimeZone(settings.timeZone)
+			this.zoneFallback = settings.timeZone !== undefined && !isTimeZone(settings.timeZone);
+			this.timeZone = isTimeZone(settings.timeZone)
 				? (settings.timeZone as string)
 				: deviceTimeZone();
 			this.settings = settings;

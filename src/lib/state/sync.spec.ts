@@ -365,6 +365,24 @@ describe('the account', () => {
 		expect(world.engine.stopped).toBe(false);
 	});
 
+	it('lets what rides on the account tidy up before signing out or deleting, even if that fails', async () => {
+		const world = setUp();
+		await world.sync.enable();
+		const seen: string[] = [];
+		const stop = world.sync.beforeLeaving(async (transport) => {
+			seen.push(`leaving, signed in: ${(await transport.account()) !== null}`);
+			throw new TransportFailure('offline');
+		});
+		expect(await world.sync.signOut({ erase: false })).toEqual({ ok: true });
+		await world.sync.enable();
+		expect(await world.sync.deleteAccount()).toEqual({ ok: true });
+		expect(seen).toEqual(['leaving, signed in: true', 'leaving, signed in: true']);
+		stop();
+		await world.sync.enable();
+		await world.sync.signOut({ erase: false });
+		expect(seen).toHaveLength(2);
+	});
+
 	it('deletes the account on the server, then turns sync off', async () => {
 		const world = setUp();
 		await world.sync.enable();

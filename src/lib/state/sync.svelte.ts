@@ -94,6 +94,7 @@ export class SyncState {
 	#lastSyncedAt: string | null = null;
 	#arrivalCount = 0;
 	#stoppedListeners: (() => void)[] = [];
+	#leavingListeners: ((transport: SyncTransport) => Promise<void>)[] = [];
 	#captchaHost: HTMLElement | null = null;
 
 	constructor(deps: SyncDependencies) {
@@ -321,6 +322,7 @@ export class SyncState {
 	 */
 	signOut({ erase }: { erase: boolean }): Promise<SyncOutcome> {
 		return this.#withTransport(async (transport) => {
+			await this.#leave(transport);
 			await transport.signOut();
 			this.#turnOff();
 			if (erase) {
@@ -354,6 +356,7 @@ export class SyncState {
 	/** Removes the account and all of its data on the server; this device keeps its own. */
 	deleteAccount(): Promise<SyncOutcome> {
 		return this.#withTransport(async (transport) => {
+			await this.#leave(transport);
 			await transport.deleteAccount();
 			this.#turnOff();
 		});
@@ -377,6 +380,22 @@ export class SyncState {
 		if (!this.enabled || !engine) return null;
 		const transport = await this.#loadTransport();
 		return transport ? { engine, transport } : null;
+	}
+
+	/**
+	 * Calls back before this device signs out or deletes the account, while its session still
+	 * works, so what rides on the account (reminders) can tidy up; returns how to stop listening.
+	 * A listener that fails never keeps the person from leaving.
+	 */
+	beforeLeaving(listener: (transport: SyncTransport) => Promise<void>): () => void {
+		this.#leavingListeners = [...this.#leavingListeners, listener];
+		return () => {
+			this.#leavingListeners = this.#leavingListeners.filter((other) => other !== listener);
+		};
+	}
+
+	async #leave(transport: SyncTransport): Promise<void> {
+		for (const listener of this.#leavingListeners) await listener(transport).catch(() => undefined);
 	}
 
 	/** Calls back whenever sync stops (turned off, signed out); returns how to stop listening. */
@@ -403,7 +422,7 @@ function browserDependencies(): SyncDependencies {
 				import('$lib/data/sync/engine'),
 				app.database()
 			]);
-			const engine = createSyncEngine(db, transport);
+			const engine = createSyncEngine(db, transport, { locale: getLocale });
 			return { engine, unwatch: watchTriggers(engine, window, document) };
 		},
 		storedDataChanged: () => app.refresh(),

@@ -2,7 +2,7 @@ import { readBackupContent } from '$lib/data/yourData';
 import { buildBackup, peopleCsv, peopleVcf, serializeBackup } from '$lib/domain/yourData';
 import { app } from './app.svelte';
 import { downloadFile } from './files';
-import { deviceTimeZone } from './followUpSettings';
+import { deviceTimeZone } from '$lib/domain/timeZone';
 
 // Settings → Your data, taking it out: everyone as a .vcf or a CSV, and the full backup. Works
 // offline and without an account: nothing here touches the network.

@@ -463,6 +463,19 @@ export class FakeTransport implements SyncTransport {
 		this.signedIn = false;
 	}
 
+	/** The fake server speaks sync only: other functions are missing, as PostgREST says. */
+	call(name: string): Promise<unknown> {
+		return this.#call(name, [], () => {
+			throw new ServerRefusal('PGRST202', `No function ${name} on the fake sync server`);
+		});
+	}
+
+	invoke(name: string): Promise<unknown> {
+		return this.#call(name, [], () => {
+			throw new ServerRefusal('http_404', `No Edge Function ${name} on the fake sync server`);
+		});
+	}
+
 	push(changes: WireChange[]): Promise<PushResult[]> {
 		return this.#call('push', [changes], () => this.server.push(this.userId, changes));
 	}

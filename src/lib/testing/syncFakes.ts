@@ -1,7 +1,12 @@
 // Fakes of the sync transport and engine for the state specs: they answer like the server would
 // and record what they were asked.
 import type { AccountChoice, ExchangeArrival, SyncEngine, SyncStatus } from '$lib/data/sync/engine';
-import type { Account, ExchangeToken, SyncTransport } from '$lib/data/sync/transport';
+import {
+	ServerRefusal,
+	type Account,
+	type ExchangeToken,
+	type SyncTransport
+} from '$lib/data/sync/transport';
 
 export const anonymous: Account = { userId: 'user-1', email: null, isAnonymous: true };
 
@@ -100,6 +105,24 @@ export class FakeTransport implements SyncTransport {
 	async acceptExchange(value: string, card: Record<string, unknown>) {
 		await this.#call('acceptExchange');
 		this.accepted.push({ token: value, card });
+	}
+
+	/** What the features' functions answer, by name (`rpc:` or `fn:` and the function's name). */
+	answers = new Map<string, unknown>();
+	/** Every feature call, with what it was given. */
+	featureCalls: { name: string; args: Record<string, unknown> }[] = [];
+
+	async #feature(name: string, args: Record<string, unknown>): Promise<unknown> {
+		this.featureCalls.push({ name, args });
+		await this.#call(name);
+		if (!this.answers.has(name)) throw new ServerRefusal('PGRST202', `No answer for ${name}`);
+		return this.answers.get(name);
+	}
+	call(name: string, args: Record<string, unknown>) {
+		return this.#feature(`rpc:${name}`, args);
+	}
+	invoke(name: string, body: Record<string, unknown>) {
+		return this.#feature(`fn:${name}`, body);
 	}
 }
 

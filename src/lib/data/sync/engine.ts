@@ -6,7 +6,6 @@ import {
 	type SortedPush
 } from '$lib/domain/sync/outcomes';
 import { profileLocales, type ProfileLocale } from '$lib/domain/sync/rows';
-import { getLocale } from '$lib/paraglide/runtime';
 import type { ExchangeOutboxEntry, OutboxEntry, RapportDatabase, RecordOutboxEntry } from '../db';
 import { expandBatches } from '../outbox';
 import {
@@ -40,6 +39,7 @@ import {
 } from './state';
 import { ServerRefusal, TransportFailure, type SyncTransport } from './transport';
 import { announceStored } from '../records';
+import { deviceTimeZone as defaultDeviceTimeZone } from '$lib/domain/timeZone';
 
 // The sync engine: pushes the outbox, then pulls what changed elsewhere (docs/sync.md). Local
 // writes never wait for it; it runs after them, on triggers, and on its own after a failure.
@@ -110,7 +110,7 @@ export interface SyncEngineOptions {
 	random?: () => number;
 	setTimer?: typeof setTimeout;
 	clearTimer?: typeof clearTimeout;
-	/** The language sent with the profile; the app's current one by default. */
+	/** The language sent with the profile (the app's, given by state); the first known one if not. */
 	locale?: () => string;
 	/** The zone follow-ups use when the person has not picked one; this device's by default. */
 	deviceTimeZone?: () => string;
@@ -125,16 +125,6 @@ export const SCHEDULE_DELAY_MS = 1_500;
 const REKEY_ROUNDS = 3;
 
 const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
-
-const defaultTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-function defaultLocale(): string {
-	try {
-		return getLocale();
-	} catch {
-		return profileLocales[0];
-	}
-}
 
 /** The signed-in account is not the one this device's data belongs to. */
 class AccountChanged extends Error {
@@ -152,9 +142,9 @@ export function createSyncEngine(
 	const random = options.random ?? Math.random;
 	const setTimer = options.setTimer ?? setTimeout;
 	const clearTimer = options.clearTimer ?? clearTimeout;
-	const deviceTimeZone = options.deviceTimeZone ?? defaultTimeZone;
+	const deviceTimeZone = options.deviceTimeZone ?? defaultDeviceTimeZone;
 	const locale = (): ProfileLocale => {
-		const current = (options.locale ?? defaultLocale)();
+		const current = options.locale?.();
 		return profileLocales.find((known) => known === current) ?? profileLocales[0];
 	};
 

@@ -3,6 +3,7 @@ import {
 	authFailure,
 	createSupabaseTransport,
 	fetchWithTimeout,
+	functionFailure,
 	rpcFailure
 } from './supabaseTransport';
 import { ServerRefusal, TransportFailure, type WireChange } from './transport';
@@ -336,7 +337,87 @@ describe('the RPCs', () => {
 	});
 });
 
+describe('the calls of features riding on the account', () => {
+	it('call a database function by name, as the signed-in user', async () => {
+		const { transport, supabase } = await signedInTransport({
+			'POST /rest/v1/rpc/push_subscription_status': {
+				body: { subscribed: true, last_sent_at: null, last_error: null }
+			}
+		});
+		expect(
+			await transport.call('push_subscription_status', { endpoint: 'https://push.example/1' })
+		).toEqual({ subscribed: true, last_sent_at: null, last_error: null });
+		const [request] = supabase.rpcs();
+		expect(request?.body).toEqual({ endpoint: 'https://push.example/1' });
+		expect(request?.headers.get('authorization')).toBe(
+			`Bearer ${signUp['POST /auth/v1/signup'].body.access_token}`
+		);
+	});
+
+	it('invoke an Edge Function with the JWT and the apikey, and read its JSON', async () => {
+		const { transport, supabase } = await signedInTransport({
+			'POST /functions/v1/send-reminders': { body: { sent: 1 } }
+		});
+		const body = { test: true, endpoint: 'https://push.example/1' };
+		expect(await transport.invoke('send-reminders', body)).toEqual({ sent: 1 });
+		const request = supabase.requests.find((r) => r.path === '/functions/v1/send-reminders');
+		expect(request?.body).toEqual(body);
+		expect(request?.headers.get('apikey')).toBe(ANON_KEY);
+		expect(request?.headers.get('authorization')).toBe(
+			`Bearer ${signUp['POST /auth/v1/signup'].body.access_token}`
+		);
+	});
+
+	it("read an Edge Function's error code as a refusal, and a dead network as a failure", async () => {
+		const { transport } = await signedInTransport({
+			'POST /functions/v1/send-reminders': { status: 404, body: { error: 'no_subscription' } },
+			'POST /functions/v1/other': 'network-down'
+		});
+		await expect(transport.invoke('send-reminders', {})).rejects.toMatchObject({
+			code: 'no_subscription'
+		});
+		await expect(transport.invoke('other', {})).rejects.toBeInstanceOf(TransportFailure);
+	});
+
+	it('never call without a session', async () => {
+		const supabase = scriptedSupabase({});
+		const transport = await createSupabaseTransport(
+			{ url: URL_BASE, anonKey: ANON_KEY },
+			{ fetch: supabase.fetch }
+		);
+		await expect(transport.invoke('send-reminders', {})).rejects.toMatchObject({
+			code: 'auth_session_missing'
+		});
+		await expect(transport.call('push_subscription_status', {})).rejects.toMatchObject({
+			code: 'auth_session_missing'
+		});
+		expect(supabase.requests).toEqual([]);
+	});
+});
+
 describe('error mapping', () => {
+	it("reads an Edge Function's answer", async () => {
+		const httpError = (status: number, body: unknown) => ({
+			name: 'FunctionsHttpError',
+			message: 'Edge Function returned a non-2xx status code',
+			context: new Response(JSON.stringify(body), { status })
+		});
+		expect(await functionFailure(httpError(502, { error: 'push_failed' }))).toMatchObject({
+			code: 'push_failed'
+		});
+		expect(await functionFailure(httpError(401, { msg: 'bad jwt' }))).toMatchObject({
+			code: 'auth_bad_jwt'
+		});
+		expect(await functionFailure(httpError(500, 'oops'))).toBeInstanceOf(TransportFailure);
+		expect(await functionFailure(httpError(400, null))).toMatchObject({ code: 'http_400' });
+		expect(
+			await functionFailure({ name: 'FunctionsFetchError', message: 'Failed to send' })
+		).toBeInstanceOf(TransportFailure);
+		expect(
+			await functionFailure({ name: 'FunctionsRelayError', message: 'Relay Error' })
+		).toBeInstanceOf(TransportFailure);
+	});
+
 	it('tells retryable failures from refusals', () => {
 		const error = (code: string, message = '') => ({ code, message });
 		expect(rpcFailure(error(''), 0)).toBeInstanceOf(TransportFailure);

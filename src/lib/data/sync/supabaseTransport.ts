@@ -90,6 +90,30 @@ export function authFailure(error: AuthError): Error {
 	return new ServerRefusal(`auth_${error.code ?? 'unknown'}`, error.message);
 }
 
+/**
+ * An Edge Function's failure: its `{ "error": code }` answer as a refusal, or the network or the
+ * server failing. supabase-js hands the HTTP answer over as the error's `context`.
+ */
+export async function functionFailure(error: {
+	name: string;
+	message: string;
+	context?: unknown;
+}): Promise<Error> {
+	if (error.name !== 'FunctionsHttpError' || !(error.context instanceof Response)) {
+		return new TransportFailure(error.message, { cause: error });
+	}
+	const status = error.context.status;
+	const answer: unknown = await error.context.json().catch(() => null);
+	const code =
+		answer && typeof answer === 'object' && 'error' in answer && typeof answer.error === 'string'
+			? answer.error
+			: null;
+	if (status === 401) return new ServerRefusal('auth_bad_jwt', error.message);
+	if (code) return new ServerRefusal(code, error.message);
+	if (status === 408 || status >= 500) return new TransportFailure(error.message, { cause: error });
+	return new ServerRefusal(`http_${status}`, error.message);
+}
+
 function accountOf(user: User): Account {
 	return {
 		userId: user.id,
@@ -227,6 +251,13 @@ export async function createSupabaseTransport(
 		},
 		async acceptExchange(token, card) {
 			await rpc('accept_exchange', { token, card });
+		},
+		call: (name, args) => rpc(name, args),
+		async invoke(name, body) {
+			await requireSession();
+			const { data, error } = await client.functions.invoke(name, { body });
+			if (error) throw await functionFailure(error);
+			return data as unknown;
 		}
 	};
 }

@@ -95,4 +95,11 @@ export interface SyncTransport {
 		options?: { revokeOthers?: boolean }
 	): Promise<ExchangeToken>;
 	acceptExchange(token: string, card: Record<string, unknown>): Promise<void>;
+	/**
+	 * A database function of a feature that rides on the account (reminders: docs/reminders.md),
+	 * answered as the server sent it; failures as for the calls above. Its data module validates.
+	 */
+	call(name: string, args: Record<string, unknown>): Promise<unknown>;
+	/** An Edge Function of the project, called with the session's JWT: its JSON answer. */
+	invoke(name: string, body: Record<string, unknown>): Promise<unknown>;
 }

@@ -4,7 +4,7 @@ import { validCardArbitrary } from './arbitraries';
 import type { Card } from './card';
 import { referenceCard } from './reference';
 import { parseScan } from './scan';
-import { escapeText, foldLine, parseVCard, toVCard, unescapeText } from './vcard';
+import { escapeText, parseVCard, toVCard, unescapeText } from './vcard';
 
 const crlf = (lines: string[]) => lines.join('\r\n') + '\r\n';
 
@@ -67,9 +67,6 @@ describe('toVCard', () => {
 		expect(physical.filter((line) => line.startsWith(' ')).length).toBeGreaterThan(3);
 		expect(vcard.replace(/\r\n /g, '')).toContain(`ORG:${company}\r\n`);
 		expect(vcard).not.toMatch(/[^\r]\n/);
-		expect(foldLine('x'.repeat(75))).toBe('x'.repeat(75));
-		expect(foldLine('x'.repeat(76))).toBe(`${'x'.repeat(75)}\r\n x`);
-		expect(foldLine(`${'x'.repeat(73)}陳`)).toBe(`${'x'.repeat(73)}\r\n 陳`);
 	});
 
 	it('puts labels in item groups and LINE as its add-friend link', () => {

@@ -1,3 +1,4 @@
+import { foldContentLine } from '../contentLine';
 import { normalizeCard, type Card, type Channel } from './card';
 import { joinName, splitName } from './names';
 import { channelFromUrl, lineUrl, profileFromUrl } from './profileUrls';
@@ -20,33 +21,9 @@ import { channelFromUrl, lineUrl, profileFromUrl } from './profileUrls';
  */
 
 const CRLF = '\r\n';
-const LINE_OCTETS = 75;
 
 export function escapeText(value: string): string {
 	return value.replace(/[\\,;]/g, (character) => `\\${character}`).replace(/\r\n|\r|\n/g, '\\n');
-}
-
-function utf8Length(codePoint: number): number {
-	return codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
-}
-
-/** Folds a content line at 75 octets, never inside a UTF-8 character. */
-export function foldLine(line: string): string {
-	const lines: string[] = [];
-	let current = '';
-	let octets = 0;
-	for (const character of line) {
-		const size = utf8Length(character.codePointAt(0) ?? 0);
-		if (octets + size > LINE_OCTETS) {
-			lines.push(current);
-			current = ' ';
-			octets = 1;
-		}
-		current += character;
-		octets += size;
-	}
-	lines.push(current);
-	return lines.join(CRLF);
 }
 
 const TAIWAN_MOBILE = /^(?:\+8869|09)[0-9]{8}$/;
@@ -108,7 +85,7 @@ export function toVCardWithNote(card: Card, note: string | undefined): string {
 	const text = note?.trim();
 	if (text) lines.push(`NOTE:${escapeText(text)}`);
 	lines.push('END:VCARD');
-	return lines.map(foldLine).join(CRLF) + CRLF;
+	return lines.map(foldContentLine).join(CRLF) + CRLF;
 }
 
 type Property = {

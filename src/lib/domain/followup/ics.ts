@@ -1,3 +1,4 @@
+import { foldContentLine } from '../contentLine';
 import { assertIntegerIn, parseInstant } from './rule';
 
 /** One follow-up as a calendar event. `start` is an ISO-8601 instant. */
@@ -13,8 +14,6 @@ export interface IcsEntry {
 
 export const DEFAULT_ICS_PRODUCT_ID = '-//Rapport//Follow-ups//EN';
 
-const MAX_LINE_OCTETS = 75;
-
 /** A TEXT value (RFC 5545 §3.3.11), which may not carry control characters other than tab. */
 function text(value: string): string {
 	return value
@@ -25,32 +24,6 @@ function text(value: string): string {
 
 function utcStamp(ms: number): string {
 	return new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, '') + 'Z';
-}
-
-// As TextEncoder would encode the code point; a lone surrogate becomes U+FFFD, 3 bytes.
-function utf8Octets(char: string): number {
-	const code = char.codePointAt(0) ?? 0;
-	return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-}
-
-/**
- * Folds a content line at 75 octets (RFC 5545 §3.1). Breaks fall between code points, so no
- * multi-byte character is ever split; the space that opens a continuation line counts toward its
- * 75.
- */
-function fold(line: string): string {
-	let out = '';
-	let octets = 0;
-	for (const char of line) {
-		const size = utf8Octets(char);
-		if (octets + size > MAX_LINE_OCTETS) {
-			out += '\r\n ';
-			octets = 1;
-		}
-		out += char;
-		octets += size;
-	}
-	return out;
 }
 
 /**
@@ -99,5 +72,5 @@ export function toIcs(
 		);
 	}
 	lines.push('END:VCALENDAR');
-	return lines.map(fold).join('\r\n') + '\r\n';
+	return lines.map(foldContentLine).join('\r\n') + '\r\n';
 }

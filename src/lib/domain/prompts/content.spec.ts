@@ -1,4 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import {
+	HALF_WIDTH_NEXT_TO_CJK,
+	isQuestionOrInvitation,
+	MAINLAND_TERMS,
+	SIMPLIFIED,
+	startsLikeYesNo,
+	zhIsClosed
+} from '$lib/testing/wording';
 import en from './content/en.json';
 import zhTW from './content/zh-TW.json';
 import { filterLines, filterPrompts } from './deck';
@@ -18,108 +26,15 @@ const MIN = {
 	exits: 18,
 	offers: 12,
 	/** Exits and offers dealt for any one setting, `any` included. */
-	linesPerContext: 10
+	linesPerContext: 10,
+	followUpMovesPerDepth: 4
 };
 const MAX_LENGTH = { en: { prompt: 90, line: 110 }, 'zh-TW': { prompt: 60, line: 60 } };
-
-// --- Open-endedness -------------------------------------------------------------------------------
-
-const YES_NO_STARTS = new Set(
-	[
-		'do',
-		'does',
-		'did',
-		'is',
-		'are',
-		'was',
-		'were',
-		'have',
-		'has',
-		'had',
-		'can',
-		'could',
-		'will',
-		'would',
-		'should',
-		'shall',
-		'may',
-		'might',
-		'must',
-		'am',
-		'any',
-		'anyone',
-		'anything',
-		'got',
-		'want'
-	].flatMap((word) => [word, `${word}n't`])
-);
-const irregularNegatives = ["won't", "can't", "shan't", "ain't", "mustn't", "mightn't"];
-for (const word of irregularNegatives) YES_NO_STARTS.add(word);
-
-/** The first word of an English text, lower-cased, opening quotes and curly apostrophes removed. */
-function firstWord(text: string): string {
-	const start = text
-		.trim()
-		.replace(/^["'“‘’«(\s]+/u, '')
-		.replace(/’/g, "'")
-		.toLowerCase();
-	return /^[a-z]+(?:'[a-z]+)?/.exec(start)?.[0] ?? '';
-}
-
-const startsLikeYesNo = (text: string) => YES_NO_STARTS.has(firstWord(text));
-
-const ZH_CLOSED = [
-	'是不是',
-	'有沒有',
-	'會不會',
-	'對不對',
-	'好不好',
-	'要不要',
-	'能不能',
-	'可不可以',
-	'是否',
-	'對吧'
-];
-
-/** A zh-TW text asks for a yes or a no when it has an A-not-A pair above or ends in 嗎. */
-function zhIsClosed(text: string): boolean {
-	if (ZH_CLOSED.some((phrase) => text.includes(phrase))) return true;
-	return /嗎[\s?!.…\u3002\uFF1F\uFF01]*$/u.test(text);
-}
-
-const EN_INVITATIONS = /^(tell|share|walk|talk|describe|show)\b/i;
-const ZH_INVITATIONS = ['跟我聊聊', '跟我說說', '說說看', '分享', '聊聊', '多跟我說'];
-
-function isQuestionOrInvitation(locale: Locale, text: string): boolean {
-	if (locale === 'en') return /\?[”"]?$/.test(text) || EN_INVITATIONS.test(text);
-	return text.endsWith('\uFF1F') || ZH_INVITATIONS.some((phrase) => text.includes(phrase));
-}
 
 /** An either/or question invites a one-word answer; prompts avoid them. */
 const EITHER_OR = { en: /\bor\b/i, 'zh-TW': /還是/ };
 
-// --- Writing rules for zh-TW ------------------------------------------------------------------------
-
-// Common simplified characters (得, shared by both scripts, is left out of 觉得).
-const SIMPLIFIED = [
-	...new Set('们这个会时说对设资联络认识请让为还没过实际发现后里问题应该学习觉让给开关经验')
-];
-/** Mainland vocabulary with a different everyday word in Taiwan. */
-const MAINLAND_TERMS = [
-	'軟件',
-	'硬件',
-	'信息',
-	'視頻',
-	'網絡',
-	'質量',
-	'屏幕',
-	'博客',
-	'程序員',
-	'數據庫',
-	'默認'
-];
-const CJK = '\\p{Script=Han}';
-const HALF_WIDTH_NEXT_TO_CJK = new RegExp(`${CJK}[,.?!:;"]|[,.?!:;"]${CJK}`, 'u');
+// --- Topics ----------------------------------------------------------------------------------------
 
 // Topics a nervous stranger should never be asked about.
 const SENSITIVE = {
@@ -139,12 +54,24 @@ const SETTING_WORDS = {
 // --- Helpers -------------------------------------------------------------------------------------
 
 function allTexts(deck: DeckContent): string[] {
-	return [...deck.prompts, ...deck.topicTemplates, ...deck.listening, ...deck.exits, ...deck.offers]
+	return [
+		...deck.prompts,
+		...deck.topicTemplates,
+		...deck.listening,
+		...deck.exits,
+		...deck.offers,
+		...deck.followUpMoves
+	]
 		.map((item) => item.text)
 		.concat(Object.values(deck.opener));
 }
 
-const askers = (deck: DeckContent) => [...deck.prompts, ...deck.topicTemplates, ...deck.listening];
+const askers = (deck: DeckContent) => [
+	...deck.prompts,
+	...deck.topicTemplates,
+	...deck.listening,
+	...deck.followUpMoves
+];
 
 function duplicates(values: string[]): string[] {
 	const seen = new Set<string>();
@@ -169,6 +96,11 @@ describe('prompt content', () => {
 			expect(deck.listening.length).toBeGreaterThanOrEqual(MIN.listening);
 			expect(deck.exits.length).toBeGreaterThanOrEqual(MIN.exits);
 			expect(deck.offers.length).toBeGreaterThanOrEqual(MIN.offers);
+		});
+
+		it.each(depths)('has follow-up moves for %s answers', (depth) => {
+			const moves = deck.followUpMoves.filter((move) => move.depth === depth);
+			expect(moves.length).toBeGreaterThanOrEqual(MIN.followUpMovesPerDepth);
 		});
 
 		it.each(depths)('has at least 35 %s prompts', (depth) => {
@@ -248,7 +180,7 @@ describe('prompt content', () => {
 				...[...deck.prompts, ...deck.topicTemplates].filter(
 					(item) => [...item.text].length > max.prompt
 				),
-				...[...deck.listening, ...deck.exits, ...deck.offers].filter(
+				...[...deck.listening, ...deck.exits, ...deck.offers, ...deck.followUpMoves].filter(
 					(item) => [...item.text].length > max.line
 				)
 			];
@@ -280,7 +212,8 @@ describe('prompt content', () => {
 			listening: deck.listening.map(({ id }) => id),
 			exits: deck.exits.map(({ id, contexts }) => ({ id, contexts })),
 			offers: deck.offers.map(({ id, contexts }) => ({ id, contexts })),
-			opener: Object.keys(deck.opener)
+			opener: Object.keys(deck.opener),
+			followUpMoves: deck.followUpMoves.map(({ id, depth }) => ({ id, depth }))
 		});
 		expect(shape(decks['zh-TW'])).toEqual(shape(decks.en));
 	});

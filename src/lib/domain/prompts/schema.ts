@@ -38,6 +38,12 @@ export const topicTemplateSchema = z.extend(promptSchema, {
 
 export const lineSchema = z.strictObject({ id, text });
 
+/**
+ * A follow-up question: asked after an answer, it builds on what was just said. Listed per depth,
+ * so a light answer gets a light follow-up and a reflective one a reflective one.
+ */
+export const followUpMoveSchema = z.extend(lineSchema, { depth: z.enum(depths) });
+
 /** An exit or an offer: a line to say, written for the settings it makes sense in. */
 export const settingLineSchema = z.extend(lineSchema, { contexts });
 
@@ -74,7 +80,8 @@ export const deckContentSchema = z.strictObject({
 	listening: list(lineSchema),
 	exits: list(settingLineSchema),
 	offers: list(settingLineSchema),
-	opener: openerSchema
+	opener: openerSchema,
+	followUpMoves: list(followUpMoveSchema)
 });
 
 export type Depth = (typeof depths)[number];
@@ -83,5 +90,6 @@ export type Prompt = z.infer<typeof promptSchema>;
 export type TopicTemplate = z.infer<typeof topicTemplateSchema>;
 export type Line = z.infer<typeof lineSchema>;
 export type SettingLine = z.infer<typeof settingLineSchema>;
+export type FollowUpMove = z.infer<typeof followUpMoveSchema>;
 export type Opener = z.infer<typeof openerSchema>;
 export type DeckContent = z.infer<typeof deckContentSchema>;

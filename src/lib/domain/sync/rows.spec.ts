@@ -33,8 +33,26 @@ describe('records to the wire', () => {
 			ends_at: event.endsAt,
 			venue: null,
 			time_zone: 'Asia/Taipei',
+			coach: null,
 			updated_at: event.updatedAt,
 			deleted_at: null
+		});
+	});
+
+	it('carries the coach of an event both ways, so its goal and debrief sync with it', () => {
+		const event = anEvent({
+			coach: {
+				goal: { kind: 'own', text: '問一個人在做什麼' },
+				debrief: { at: at('2026-11-23T23:00:00Z'), word: 'good', good: '有人對我笑' }
+			}
+		});
+		expect(eventToRow(event).coach).toEqual(event.coach);
+		expect(parseIncoming('events', eventToRow(event))).toEqual({ table: 'events', record: event });
+		const fromAnOlderServer = eventToRow(event);
+		delete fromAnOlderServer.coach;
+		expect(parseIncoming('events', fromAnOlderServer)).toEqual({
+			table: 'events',
+			record: { ...event, coach: undefined }
 		});
 	});
 

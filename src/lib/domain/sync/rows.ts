@@ -68,6 +68,7 @@ export function eventToRow(event: EventRecord): WireRow {
 		ends_at: event.endsAt,
 		venue: event.venue ?? null,
 		time_zone: event.timeZone,
+		coach: event.coach ?? null,
 		updated_at: event.updatedAt,
 		deleted_at: event.deletedAt ?? null
 	};
@@ -170,6 +171,8 @@ const eventRowSchema = z.object({
 	ends_at: instant,
 	venue: nullableText,
 	time_zone: z.string(),
+	/** Sent by servers from 2026-12-03 on; an older one sends no key at all. */
+	coach: z.nullish(z.record(z.string(), z.unknown())),
 	updated_at: instant,
 	deleted_at: nullableInstant
 });
@@ -240,7 +243,12 @@ function parseEvent(raw: unknown): IncomingRow | null {
 		endsAt: normalInstant(r.ends_at),
 		timeZone: r.time_zone,
 		updatedAt: normalInstant(r.updated_at),
-		...present({ topic: r.topic, venue: r.venue, deletedAt: optionalInstant(r.deleted_at) })
+		...present({
+			topic: r.topic,
+			venue: r.venue,
+			coach: r.coach,
+			deletedAt: optionalInstant(r.deleted_at)
+		})
 	});
 	return record.success ? { table: 'events', record: record.data } : null;
 }

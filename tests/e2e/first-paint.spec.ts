@@ -1,0 +1,96 @@
+// The first visit on a phone: the page a visitor came for is what paints largest, and nothing on
+// it moves once it has painted — not when the stored data arrives, not when the service worker
+// finishes installing and says the app now opens offline. Home and the card page a guest opens
+// from a QR, in both languages.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { encodeCardUrl, referenceCard } from '../../src/lib/domain/card';
+import {
+	browsersSpeaking,
+	launchBrowser,
+	startAppServer,
+	t,
+	type AppServer,
+	type BrowserSession
+} from '../support/browser';
+
+interface PaintRecord {
+	shifts: { value: number; sources: string[] }[];
+	largest: { text: string; insideOfflineNotice: boolean }[];
+}
+
+/** Records layout shifts and largest-paint candidates from the very start of each document. */
+function recordPaints(): void {
+	const record: PaintRecord = { shifts: [], largest: [] };
+	Object.assign(window, { __paints: record });
+	const describe = (node: Node | null | undefined) =>
+		node instanceof Element ? `${node.tagName.toLowerCase()}.${node.className}` : String(node);
+	new PerformanceObserver((list) => {
+		for (const entry of list.getEntries() as (PerformanceEntry & {
+			value: number;
+			hadRecentInput: boolean;
+			sources?: { node?: Node }[];
+		})[]) {
+			if (entry.hadRecentInput) continue;
+			record.shifts.push({
+				value: entry.value,
+				sources: (entry.sources ?? []).map((source) => describe(source.node))
+			});
+		}
+	}).observe({ type: 'layout-shift', buffered: true });
+	new PerformanceObserver((list) => {
+		for (const entry of list.getEntries() as (PerformanceEntry & { element: Element | null })[]) {
+			record.largest.push({
+				text: (entry.element?.textContent ?? '').trim().slice(0, 80),
+				insideOfflineNotice: entry.element?.closest('.offline-ready') != null
+			});
+		}
+	}).observe({ type: 'largest-contentful-paint', buffered: true });
+}
+
+const paints = (page: Page) =>
+	page.evaluate(() => (window as unknown as { __paints: PaintRecord }).__paints);
+
+describe.each(browsersSpeaking)('first visit in $locale', ({ locale, browser }) => {
+	let server: AppServer;
+	let session: BrowserSession;
+
+	beforeAll(async () => {
+		server = await startAppServer();
+		session = await launchBrowser({ locale: browser });
+		await session.context.addInitScript(recordPaints);
+	});
+
+	afterAll(async () => {
+		await session?.close();
+		await server?.close();
+	});
+
+	test('home: the offline notice arrives quietly below the page and nothing shifts', async () => {
+		const { page } = session;
+		await page.goto(`${server.url}/`);
+		const notice = page.getByRole('status').filter({ hasText: t(locale, 'offline_ready') });
+		await notice.waitFor();
+
+		const { shifts, largest } = await paints(page);
+		expect(shifts).toEqual([]);
+		expect(largest.length).toBeGreaterThan(0);
+		expect(largest.some((paint) => paint.insideOfflineNotice)).toBe(false);
+		// Below the page's own content, not over it.
+		const tiles = await page.getByRole('link', { name: t(locale, 'action_prompt') }).boundingBox();
+		const line = await notice.boundingBox();
+		expect(line && tiles && line.y >= tiles.y + tiles.height).toBe(true);
+	});
+
+	test('the card page a guest opens: the card paints largest and nothing shifts', async () => {
+		const { page } = session;
+		await page.goto(encodeCardUrl(referenceCard, server.url));
+		await page.getByRole('heading', { level: 1, name: referenceCard.name }).waitFor();
+		await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+
+		const { shifts, largest } = await paints(page);
+		expect(shifts).toEqual([]);
+		expect(largest.at(-1)?.text).not.toBe('');
+		expect(largest.some((paint) => paint.insideOfflineNotice)).toBe(false);
+	});
+});
