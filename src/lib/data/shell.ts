@@ -1,5 +1,5 @@
-import { isEventDay } from '$lib/domain/coach/goals';
 import { isDue } from '$lib/domain/due';
+import { isEventDay } from '$lib/domain/eventPhase';
 import type { EventRecord, FollowUp } from '$lib/domain/records';
 import type { RapportDatabase } from './db';
 

@@ -18,6 +18,34 @@ export function eventPhase(event: Timed, now: Date): EventPhase {
 	return Date.parse(event.startsAt) <= now.getTime() ? 'ongoing' : 'upcoming';
 }
 
+/** The date on the venue's clock, YYYY-MM-DD; null for a zone this runtime does not know. */
+function venueDate(ms: number, timeZone: string): string | null {
+	try {
+		return new Intl.DateTimeFormat('en-CA', {
+			timeZone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit'
+		}).format(ms);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * On the event's day: it is on now, or it starts later today on the venue's clock. Here, not with
+ * the follow-up rule, so the shell can ask it without loading the rule's schemas.
+ */
+export function isEventDay(
+	event: Pick<EventRecord, 'startsAt' | 'endsAt' | 'timeZone'>,
+	now: Date
+): boolean {
+	const phase = eventPhase(event, now);
+	if (phase !== 'upcoming') return phase === 'ongoing';
+	const today = venueDate(now.getTime(), event.timeZone);
+	return today !== null && today === venueDate(Date.parse(event.startsAt), event.timeZone);
+}
+
 /**
  * The chosen event while it can still be current: an event stops being current by itself once it
  * is over, so people met a week later are not filed under it and home stops saying "at …".

@@ -25,6 +25,8 @@ class PwaState {
 			// Without a worker the app still runs; it just will not open offline.
 			return;
 		}
+		// A browser that blocks workers by policy may answer with no registration at all.
+		if (!registration) return;
 		this.#registration = registration;
 		if (registration.waiting && !firstInstall) this.updateReady = true;
 		registration.addEventListener('updatefound', () => {

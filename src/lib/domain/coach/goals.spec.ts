@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anEvent } from '$lib/testing/factories';
-import { chooseGoal, eventToPrepare, goalChoices, isEventDay } from './goals';
+import { isEventDay } from '../eventPhase';
+import { chooseGoal, eventToPrepare, goalChoices } from './goals';
 import { OWN_GOAL_MAX } from './kinds';
 
 const taipei = (local: string) => new Date(`${local}+08:00`);

@@ -1,5 +1,4 @@
-import { eventPhase } from '../eventPhase';
-import { localDateOf } from '../followup/rule';
+import { eventPhase, isEventDay } from '../eventPhase';
 import type { CoachGoal, EventRecord } from '../records';
 import { coachGoalKinds, OWN_GOAL_MAX, type CoachGoalKind } from './kinds';
 
@@ -24,20 +23,6 @@ export function chooseGoal(
 }
 
 type Timed = Pick<EventRecord, 'startsAt' | 'endsAt' | 'timeZone'>;
-
-/** On the event's day: it is on now, or it starts later today on the venue's clock. */
-export function isEventDay(event: Timed, now: Date): boolean {
-	const phase = eventPhase(event, now);
-	if (phase === 'ongoing') return true;
-	if (phase === 'past') return false;
-	try {
-		const today = localDateOf(now.getTime(), event.timeZone);
-		const start = localDateOf(Date.parse(event.startsAt), event.timeZone);
-		return start.year === today.year && start.month === today.month && start.day === today.day;
-	} catch {
-		return false;
-	}
-}
 
 /** The event to get ready for: the first one not over yet, today's on home (see `isEventDay`). */
 export function eventToPrepare<T extends Timed>(
