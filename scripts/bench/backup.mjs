@@ -16,17 +16,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
+import { median } from './support/median.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PEOPLE = 5000;
 const RUNS = 3;
-
-/** @param {number[]} values */
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** The backup's contents, shaped as the record schemas in src/lib/domain/records.ts want them. */
 function content() {

@@ -14,6 +14,7 @@ import { runnerImport } from 'vite';
 import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
 import { buildBareSvelteKit } from './support/bareSvelteKit.mjs';
 import { serveFolder } from './support/serve.mjs';
+import { median } from './support/median.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNS = 3;
@@ -32,13 +33,6 @@ const METRICS = {
 	'cumulative-layout-shift': 'Cls',
 	'speed-index': 'SpeedIndexMs'
 };
-
-/** @param {number[]} values */
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /**
  * One Lighthouse run in a fresh Chromium.

@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
 import { buildBareSvelteKit } from './support/bareSvelteKit.mjs';
 import { serveFolder } from './support/serve.mjs';
+import { median } from './support/median.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -97,12 +98,6 @@ const BARE_ROWS = `<script>
 	{/each}
 </main>
 `;
-
-/** @param {number[]} values */
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
-}
 
 /**
  * One load of a page that marks `mark` once its rows are on screen, timed from navigation start.

@@ -5,6 +5,7 @@
 // of it may be in the home page's first load).
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
+import { median } from './support/median.mjs';
 
 const RUNS = 8;
 /** The old decoder never read the dense vCard at 640×480; a run that reads nothing stops here. */
@@ -26,13 +27,6 @@ function recordScripts(page) {
 			bodies.set(response.url(), response.body());
 	});
 	return bodies;
-}
-
-/** @param {number[]} values */
-function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** @param {(number | null)[]} runs */
