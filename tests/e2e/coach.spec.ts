@@ -2,8 +2,6 @@
 // the events page before with a rehearsal of the opener, a follow-up question offered once a prompt worked during, and the next
 // morning a short debrief beside the follow-up queue whose answers stay through reloads and
 // offline, and show up in the quiet list of past events. The clock is the page's, set by the test.
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
 	browsersSpeaking,
@@ -16,7 +14,7 @@ import {
 	type AppServer,
 	type BrowserSession
 } from '../support/browser';
-import { readStore } from '../support/card';
+import { axeViolations, readStore } from '../support/card';
 import { person, seedQueue } from '../support/followups';
 
 let server: AppServer;
@@ -32,15 +30,6 @@ afterEach(async () => {
 	await session?.close();
 	session = undefined;
 });
-
-/** axe's findings (WCAG 2.1 A/AA) within one coach element, one line per violation. */
-async function axeViolations(page: Page, testId: string): Promise<string[]> {
-	const results = await new AxeBuilder({ page })
-		.include(`[data-testid="${testId}"]`)
-		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-		.analyze();
-	return results.violations.map((violation) => `${violation.id}: ${violation.nodes.length}`);
-}
 
 // An evening meetup in Taipei; the phone is in Taipei too.
 const DURING = new Date('2026-12-10T19:30:00+08:00');
@@ -64,7 +53,7 @@ describe.each(browsersSpeaking)('the coach in $locale', ({ locale, browser }) =>
 
 		const before = page.getByTestId('coach-before');
 		await before.getByRole('link', { name: t(locale, 'coach_prepared_link') }).waitFor();
-		expect(await axeViolations(page, 'coach-before')).toEqual([]);
+		expect(await axeViolations(page, '[data-testid="coach-before"]')).toEqual([]);
 		// An own goal needs words: the error says so and the field has the focus.
 		await before.getByLabel(t(locale, 'coach_goal_own'), { exact: true }).check();
 		await before.getByRole('button', { name: t(locale, 'coach_goal_save') }).click();
@@ -91,7 +80,7 @@ describe.each(browsersSpeaking)('the coach in $locale', ({ locale, browser }) =>
 		const rehearsal = page.getByTestId('coach-rehearsal');
 		await rehearsal.getByRole('heading', { name: t(locale, 'coach_rehearse_heading') }).waitFor();
 		await rehearsal.getByText(t(locale, 'coach_rehearse_hint')).waitFor();
-		expect(await axeViolations(page, 'coach-rehearsal')).toEqual([]);
+		expect(await axeViolations(page, '[data-testid="coach-rehearsal"]')).toEqual([]);
 		const glide = await rehearsal
 			.locator('[role="progressbar"] span')
 			.evaluate((bar) => getComputedStyle(bar).transitionDuration);
@@ -108,7 +97,7 @@ describe.each(browsersSpeaking)('the coach in $locale', ({ locale, browser }) =>
 		const followUp = page.getByTestId('coach-follow-up');
 		await followUp.getByRole('heading', { name: t(locale, 'coach_follow_up_heading') }).waitFor();
 		const first = await followUp.getByTestId('coach-follow-up-text').textContent();
-		expect(await axeViolations(page, 'coach-follow-up')).toEqual([]);
+		expect(await axeViolations(page, '[data-testid="coach-follow-up"]')).toEqual([]);
 		expect(first).toMatch(locale === 'en' ? /[?.]$/ : /[？。]$/);
 		await followUp.getByRole('button', { name: t(locale, 'coach_follow_up_another') }).click();
 		await expect
@@ -141,7 +130,7 @@ describe.each(browsersSpeaking)('the coach in $locale', ({ locale, browser }) =>
 			.getByRole('heading', { name: t(locale, 'coach_debrief_heading', { event: name }) })
 			.waitFor();
 		await page.getByText('林志明', { exact: true }).first().waitFor();
-		expect(await axeViolations(page, 'coach-debrief')).toEqual([]);
+		expect(await axeViolations(page, '[data-testid="coach-debrief"]')).toEqual([]);
 
 		await debrief.getByText(t(locale, 'coach_word_good'), { exact: true }).click();
 		const good = locale === 'en' ? 'Someone laughed at my opener.' : '有人聽我的開場白笑了。';

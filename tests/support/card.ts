@@ -23,9 +23,14 @@ export function readStore(page: Page, store: string): Promise<Record<string, unk
 	);
 }
 
-/** axe's WCAG 2.1 A/AA and best-practice findings, one line each (as in a11y.spec.ts). */
-export async function axeViolations(page: Page): Promise<string[]> {
-	const results = await new AxeBuilder({ page })
+/**
+ * axe's WCAG 2.1 A/AA and best-practice findings, one line each (as in a11y.spec.ts); `within`, a
+ * CSS selector, limits them to one part of the page.
+ */
+export async function axeViolations(page: Page, within?: string): Promise<string[]> {
+	const builder = new AxeBuilder({ page });
+	if (within) builder.include(within);
+	const results = await builder
 		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
 		.analyze();
 	return results.violations.map(
