@@ -15,7 +15,7 @@ import {
 	type BrowserSession
 } from '../support/browser';
 import { axeViolations, readStore } from '../support/card';
-import { person, seedQueue } from '../support/followups';
+import { person, seedQueue } from '../support/followUps';
 
 let server: AppServer;
 let session: BrowserSession | undefined;

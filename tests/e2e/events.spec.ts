@@ -17,7 +17,7 @@ import {
 	type BrowserSession
 } from '../support/browser';
 import { readStore } from '../support/card';
-import { DAY, iso, person, seedId, seedQueue } from '../support/followups';
+import { DAY, iso, person, seedId, seedQueue } from '../support/followUps';
 
 let server: AppServer;
 let session: BrowserSession | undefined;
@@ -89,7 +89,7 @@ describe.each(browsersSpeaking)('events in $locale', ({ locale, browser }) => {
 		const recap = page.getByTestId('event-recap');
 		await expect
 			.poll(() => recap.textContent(), eventually)
-			.toContain(t(locale, 'queue_recap_waiting', { event: event.name, waiting: 1 }));
+			.toContain(t(locale, 'followUps_recap_waiting', { event: event.name, waiting: 1 }));
 		expect(await page.getByTestId('current-event').count()).toBe(0);
 		expect(await page.getByText(t(locale, 'home_at_event', { event: event.name })).count()).toBe(0);
 

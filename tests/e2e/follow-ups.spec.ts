@@ -13,7 +13,7 @@ import {
 	type AppServer,
 	type BrowserSession
 } from '../support/browser';
-import { DAY, iso, person, seedId, seedQueue } from '../support/followups';
+import { DAY, iso, person, seedId, seedQueue } from '../support/followUps';
 
 let server: AppServer;
 let session: BrowserSession;
@@ -37,7 +37,10 @@ type Section = 'overdue' | 'today' | 'thisWeek' | 'later' | 'snoozed' | 'done' |
 
 const sectionButton = (page: Page, section: Section, count: number) =>
 	page.getByRole('button', {
-		name: t(ZH, 'queue_section_label', { section: t(ZH, `queue_section_${section}`), count }),
+		name: t(ZH, 'followUps_section_label', {
+			section: t(ZH, `followUps_section_${section}`),
+			count
+		}),
 		exact: true
 	});
 
@@ -105,25 +108,25 @@ describe('the queue', () => {
 		});
 		const toast = page.getByTestId('queue-toast');
 
-		await button(item(page, '林志明'), 'queue_done').click();
-		await toast.getByText(t(ZH, 'queue_toast_done', { name: '林志明' })).waitFor();
+		await button(item(page, '林志明'), 'followUps_done').click();
+		await toast.getByText(t(ZH, 'followUps_toast_done', { name: '林志明' })).waitFor();
 		await sectionButton(page, 'done', 1).waitFor();
 		expect(await sectionButton(page, 'overdue', 0).count()).toBe(1);
-		await button(toast, 'queue_undo').click();
-		await toast.getByText(t(ZH, 'queue_undone')).waitFor();
+		await button(toast, 'followUps_undo').click();
+		await toast.getByText(t(ZH, 'followUps_undone')).waitFor();
 		await sectionButton(page, 'overdue', 1).waitFor();
 
-		await item(page, '林志明').getByText(t(ZH, 'queue_snooze'), { exact: true }).click();
-		await button(item(page, '林志明'), 'queue_snooze_tomorrow').click();
+		await item(page, '林志明').getByText(t(ZH, 'followUps_snooze'), { exact: true }).click();
+		await button(item(page, '林志明'), 'followUps_snooze_tomorrow').click();
 		await sectionButton(page, 'snoozed', 1).waitFor();
-		await button(toast, 'queue_undo').click();
+		await button(toast, 'followUps_undo').click();
 		await sectionButton(page, 'overdue', 1).waitFor();
 
-		await button(item(page, '林志明'), 'queue_skip').click();
-		await toast.getByText(t(ZH, 'queue_toast_skipped', { name: '林志明' })).waitFor();
+		await button(item(page, '林志明'), 'followUps_skip').click();
+		await toast.getByText(t(ZH, 'followUps_toast_skipped', { name: '林志明' })).waitFor();
 		await sectionButton(page, 'skipped', 1).waitFor();
 		expect(await sectionButton(page, 'done', 0).count()).toBe(1);
-		await button(toast, 'queue_undo').click();
+		await button(toast, 'followUps_undo').click();
 		await sectionButton(page, 'overdue', 1).waitFor();
 
 		// What is shown is what is stored: a reload sees the same queue.
@@ -141,10 +144,10 @@ describe('the queue', () => {
 			followUps: [lin.followUp()]
 		});
 		const card = item(page, '林志明');
-		await card.getByText(t(ZH, 'queue_snooze'), { exact: true }).click();
-		await card.getByLabel(t(ZH, 'queue_snooze_date_label')).fill('2020-01-01');
-		await button(card, 'queue_snooze_apply').click();
-		await card.getByText(t(ZH, 'queue_snooze_invalid')).waitFor();
+		await card.getByText(t(ZH, 'followUps_snooze'), { exact: true }).click();
+		await card.getByLabel(t(ZH, 'followUps_snooze_date_label')).fill('2020-01-01');
+		await button(card, 'followUps_snooze_apply').click();
+		await card.getByText(t(ZH, 'followUps_snooze_invalid')).waitFor();
 		expect(await sectionButton(page, 'overdue', 1).count()).toBe(1);
 	});
 
@@ -181,35 +184,35 @@ describe('the queue', () => {
 			followUps: [lin.followUp()]
 		});
 		const card = item(page, '林志明');
-		await card.getByText(t(ZH, 'queue_draft_open', { name: '林志明' })).click();
-		const text = card.getByLabel(t(ZH, 'queue_draft_text_label'));
+		await card.getByText(t(ZH, 'followUps_draft_open', { name: '林志明' })).click();
+		const text = card.getByLabel(t(ZH, 'followUps_draft_text_label'));
 		const draft = await text.inputValue();
-		expect(draft).toContain(t(ZH, 'queue_draft_met_event', { event: '台北前端小聚' }));
-		expect(draft).toContain(t(ZH, 'queue_draft_talk', { phrase: '你在做的設計系統' }));
-		expect(draft.startsWith(t(ZH, 'queue_draft_greeting', { name: '林志明' }))).toBe(true);
+		expect(draft).toContain(t(ZH, 'followUps_draft_met_event', { event: '台北前端小聚' }));
+		expect(draft).toContain(t(ZH, 'followUps_draft_talk', { phrase: '你在做的設計系統' }));
+		expect(draft.startsWith(t(ZH, 'followUps_draft_greeting', { name: '林志明' }))).toBe(true);
 		expect(draft).not.toContain(note);
 		for (const link of await card.locator('a[href]').all()) {
 			expect(decodeURIComponent((await link.getAttribute('href')) ?? '')).not.toContain(note);
 		}
 
-		const line = card.getByRole('link', { name: t(ZH, 'queue_channel_line') });
+		const line = card.getByRole('link', { name: t(ZH, 'followUps_channel_line') });
 		expect(await line.getAttribute('href')).toBe(
 			`https://line.me/R/msg/text/?${encodeURIComponent(draft)}`
 		);
 		// Only what was shared: no phone, so no SMS or call.
-		expect(await card.getByRole('link', { name: t(ZH, 'queue_channel_sms') }).count()).toBe(0);
+		expect(await card.getByRole('link', { name: t(ZH, 'followUps_channel_sms') }).count()).toBe(0);
 
-		await card.getByLabel(t(ZH, 'queue_draft_kind_meet')).check();
+		await card.getByLabel(t(ZH, 'followUps_draft_kind_meet')).check();
 		await text.fill('改過的訊息');
 		const mail = await card
-			.getByRole('link', { name: t(ZH, 'queue_channel_email') })
+			.getByRole('link', { name: t(ZH, 'followUps_channel_email') })
 			.getAttribute('href');
 		const url = new URL(mail ?? '');
 		expect(url.protocol + url.pathname).toBe('mailto:lin@example.com');
 		expect(url.searchParams.get('body')).toBe('改過的訊息');
 		expect(url.searchParams.get('subject')).toBe(
-			t(ZH, 'queue_draft_subject_event', {
-				subject: t(ZH, 'queue_draft_subject_meet'),
+			t(ZH, 'followUps_draft_subject_event', {
+				subject: t(ZH, 'followUps_draft_subject_meet'),
 				event: '台北前端小聚'
 			})
 		);
@@ -226,11 +229,11 @@ describe('the queue', () => {
 		const progress = page.getByTestId('weekly-progress');
 		await expect
 			.poll(() => progress.textContent(), eventually)
-			.toBe(t(ZH, 'queue_weekly_progress', { done: 0, goal: 3 }));
-		await button(item(page, '林志明'), 'queue_done').click();
+			.toBe(t(ZH, 'followUps_weekly_progress', { done: 0, goal: 3 }));
+		await button(item(page, '林志明'), 'followUps_done').click();
 		await expect
 			.poll(() => progress.textContent(), eventually)
-			.toBe(t(ZH, 'queue_weekly_progress', { done: 1, goal: 3 }));
+			.toBe(t(ZH, 'followUps_weekly_progress', { done: 1, goal: 3 }));
 		// The next keep-in-touch round is planned for about a month on.
 		await sectionButton(page, 'later', 1).waitFor();
 	});
@@ -243,11 +246,11 @@ describe('the queue', () => {
 			connections: [lin],
 			followUps: [lin.followUp()]
 		});
-		await item(page, '林志明').getByLabel(t(ZH, 'queue_tier_label')).selectOption('regular');
-		await page.getByText(t(ZH, 'queue_toast_tier', { name: '林志明' })).waitFor();
+		await item(page, '林志明').getByLabel(t(ZH, 'followUps_tier_label')).selectOption('regular');
+		await page.getByText(t(ZH, 'followUps_toast_tier', { name: '林志明' })).waitFor();
 		await page.reload();
 		await page.locator('[data-ready="true"]').waitFor();
-		expect(await item(page, '林志明').getByLabel(t(ZH, 'queue_tier_label')).inputValue()).toBe(
+		expect(await item(page, '林志明').getByLabel(t(ZH, 'followUps_tier_label')).inputValue()).toBe(
 			'regular'
 		);
 	});
@@ -266,7 +269,7 @@ describe('the queue', () => {
 		});
 		const [download] = await Promise.all([
 			page.waitForEvent('download'),
-			button(page, 'queue_calendar_all').click()
+			button(page, 'followUps_calendar_all').click()
 		]);
 		expect(download.suggestedFilename()).toMatch(/\.ics$/);
 		const ics = await readFile((await download.path()) ?? '', 'utf8');
@@ -275,7 +278,7 @@ describe('the queue', () => {
 		expect(ics.match(/BEGIN:VEVENT\r\n/g)).toHaveLength(3);
 		expect(ics.replace(/\r\n/g, '')).not.toMatch(/\n/);
 		expect(ics.replace(/\r\n /g, '')).toContain(
-			`SUMMARY:${t(ZH, 'queue_calendar_summary', { name: '陳美玲' })}\r\n`
+			`SUMMARY:${t(ZH, 'followUps_calendar_summary', { name: '陳美玲' })}\r\n`
 		);
 	});
 
@@ -296,9 +299,9 @@ describe('the queue', () => {
 					followUps: [lin.followUp({ dueAt: iso(5 * DAY) }), chen.followUp()]
 				});
 				await item(page, '陳美玲')
-					.getByText(t(ZH, 'queue_draft_open', { name: '陳美玲' }))
+					.getByText(t(ZH, 'followUps_draft_open', { name: '陳美玲' }))
 					.click();
-				await button(item(page, '陳美玲'), 'queue_skip').click();
+				await button(item(page, '陳美玲'), 'followUps_skip').click();
 				await page.getByTestId('queue-toast').getByRole('button').first().waitFor();
 				const results = await new AxeBuilder({ page })
 					.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])

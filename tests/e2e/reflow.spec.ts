@@ -11,7 +11,7 @@ import {
 	type AppServer,
 	type BrowserSession
 } from '../support/browser';
-import { DAY, iso, person, seedId, seedQueue } from '../support/followups';
+import { DAY, iso, person, seedId, seedQueue } from '../support/followUps';
 
 let server: AppServer;
 

@@ -91,7 +91,7 @@ describe.each<TestLocale>(['zh-TW', 'en'])('keeping people (%s)', (locale) => {
 
 		const main = await openQueue();
 		await main.getByRole('heading', { level: 3, name: 'Amy 陳' }).waitFor();
-		await main.getByText(t(locale, 'queue_draft_open', { name: 'Amy 陳' })).waitFor();
+		await main.getByText(t(locale, 'followUps_draft_open', { name: 'Amy 陳' })).waitFor();
 	});
 
 	test('the same person scanned twice is one person with one follow-up', async () => {

@@ -12,7 +12,7 @@ import {
 	type AppServer,
 	type BrowserSession
 } from '../support/browser';
-import { DAY, iso, person, seedQueue } from '../support/followups';
+import { DAY, iso, person, seedQueue } from '../support/followUps';
 
 let server: AppServer;
 let session: BrowserSession | undefined;
@@ -43,11 +43,11 @@ async function leaveAndComeBack(page: Page): Promise<void> {
 }
 
 describe.each(browsersSpeaking)('the weekly goal in $locale', ({ locale, browser }) => {
-	const progressText = (done: number) => t(locale, 'queue_weekly_progress', { done, goal: 3 });
+	const progressText = (done: number) => t(locale, 'followUps_weekly_progress', { done, goal: 3 });
 	const sectionButton = (page: Page, section: string, count: number) =>
 		page.getByRole('button', {
-			name: t(locale, 'queue_section_label', {
-				section: t(locale, `queue_section_${section}`),
+			name: t(locale, 'followUps_section_label', {
+				section: t(locale, `followUps_section_${section}`),
 				count
 			}),
 			exact: true
@@ -68,17 +68,17 @@ describe.each(browsersSpeaking)('the weekly goal in $locale', ({ locale, browser
 		await expect.poll(() => progress.textContent(), eventually).toBe(progressText(0));
 
 		await item(page, '林志明')
-			.getByRole('button', { name: t(locale, 'queue_done'), exact: true })
+			.getByRole('button', { name: t(locale, 'followUps_done'), exact: true })
 			.click();
 		await expect.poll(() => progress.textContent(), eventually).toBe(progressText(1));
 
 		await item(page, '陳美玲')
-			.getByRole('button', { name: t(locale, 'queue_skip'), exact: true })
+			.getByRole('button', { name: t(locale, 'followUps_skip'), exact: true })
 			.click();
 		const skipped = sectionButton(page, 'skipped', 1);
 		await skipped.click();
 		const skippedPanel = page.locator('[data-section="section-skipped"]');
-		await skippedPanel.getByText(t(locale, 'queue_section_skipped_hint')).waitFor();
+		await skippedPanel.getByText(t(locale, 'followUps_section_skipped_hint')).waitFor();
 		expect(await skippedPanel.locator('article h3').allTextContents()).toEqual(['陳美玲']);
 		await sectionButton(page, 'done', 1).click();
 		expect(
@@ -116,39 +116,39 @@ describe.each(browsersSpeaking)('the weekly goal in $locale', ({ locale, browser
 			)
 		);
 		const card = item(page, '林志明');
-		await card.getByText(t(locale, 'queue_draft_open', { name: '林志明' })).click();
+		await card.getByText(t(locale, 'followUps_draft_open', { name: '林志明' })).click();
 		const question = page.getByTestId('sent-question');
 
 		// Leaving without using a send link asks nothing.
 		await leaveAndComeBack(page);
 		expect(await question.count()).toBe(0);
 
-		await card.getByRole('link', { name: t(locale, 'queue_channel_email') }).click();
+		await card.getByRole('link', { name: t(locale, 'followUps_channel_email') }).click();
 		expect(await question.count()).toBe(0);
 		await leaveAndComeBack(page);
 		await question.waitFor();
 		expect(await question.textContent()).toContain(
-			t(locale, 'queue_sent_question', { name: '林志明' })
+			t(locale, 'followUps_sent_question', { name: '林志明' })
 		);
 		// Asked once: answered "not yet", the next return asks nothing…
-		await question.getByRole('button', { name: t(locale, 'queue_sent_not_yet') }).click();
+		await question.getByRole('button', { name: t(locale, 'followUps_sent_not_yet') }).click();
 		await question.waitFor({ state: 'detached' });
 		await leaveAndComeBack(page);
 		expect(await question.count()).toBe(0);
 		expect(await progress.textContent()).toBe(progressText(0));
 
 		// …until a send link is used again.
-		await card.getByRole('link', { name: t(locale, 'queue_channel_email') }).click();
+		await card.getByRole('link', { name: t(locale, 'followUps_channel_email') }).click();
 		await leaveAndComeBack(page);
 		await question.waitFor();
-		await question.getByRole('button', { name: t(locale, 'queue_sent_mark_done') }).click();
+		await question.getByRole('button', { name: t(locale, 'followUps_sent_mark_done') }).click();
 		await expect.poll(() => progress.textContent(), eventually).toBe(progressText(1));
 		await page
 			.getByTestId('queue-toast')
-			.getByRole('button', { name: t(locale, 'queue_undo'), exact: true })
+			.getByRole('button', { name: t(locale, 'followUps_undo'), exact: true })
 			.click();
 		await expect.poll(() => progress.textContent(), eventually).toBe(progressText(0));
-		await card.getByRole('button', { name: t(locale, 'queue_done'), exact: true }).waitFor();
+		await card.getByRole('button', { name: t(locale, 'followUps_done'), exact: true }).waitFor();
 		expect(session.pageErrors).toEqual([]);
 	});
 });

@@ -13,7 +13,7 @@ import {
 	type AppServer,
 	type BrowserSession
 } from '../support/browser';
-import { DAY, iso, person, seedQueue } from '../support/followups';
+import { DAY, iso, person, seedQueue } from '../support/followUps';
 import { currentEvent } from '../support/people';
 
 const locale = 'zh-TW';

@@ -1,4 +1,4 @@
-import { assertTimeZone } from './followup/rule';
+import { assertTimeZone } from './followUps/rule';
 
 /** The zone this device's clock is set to, as an IANA name. */
 export function deviceTimeZone(): string {

@@ -6,7 +6,7 @@ import { followUpRepository } from '$lib/data/followUps';
 import { outboxRepository } from '$lib/data/outbox';
 import { promptStateRepository } from '$lib/data/promptState';
 import { settingsRepository } from '$lib/data/settings';
-import { followUpDueAt } from '$lib/domain/followup';
+import { followUpDueAt } from '$lib/domain/followUps';
 import { anEvent, at } from '$lib/testing/factories';
 import { app } from './app.svelte';
 import { keepConnection } from './keepConnection';

@@ -3,7 +3,7 @@ import { eventRepository } from '$lib/data/events';
 import { isEventOver } from '$lib/domain/eventPhase';
 import { promptStateRepository } from '$lib/data/promptState';
 import { settingsRepository } from '$lib/data/settings';
-import { followUpDueAt } from '$lib/domain/followup';
+import { followUpDueAt } from '$lib/domain/followUps';
 import { joinNotes, mergeCards } from '$lib/domain/people';
 import { findSamePerson } from '$lib/domain/samePerson';
 import type { Connection, StoredCard } from '$lib/domain/records';

@@ -1,6 +1,6 @@
 import { connectionRepository } from '$lib/data/connections';
 import { followUpRepository } from '$lib/data/followUps';
-import { recapEvent } from '$lib/domain/followup/recap';
+import { recapEvent } from '$lib/domain/followUps/recap';
 import type { EventRecord } from '$lib/domain/records';
 import { getLocale } from '$lib/i18n/locale';
 import { m } from '$lib/paraglide/messages';
@@ -30,15 +30,15 @@ export async function eventRecapText(event: RecapEvent, now = new Date()): Promi
 	const recap = recapEvent(people.length, followUps, now);
 	switch (recap.kind) {
 		case 'nobody':
-			return { text: m.queue_recap_nobody({ event: event.name }), toQueue: false };
+			return { text: m.followUps_recap_nobody({ event: event.name }), toQueue: false };
 		case 'closed':
 			return {
-				text: m.queue_recap_closed({ event: event.name, count: recap.count }),
+				text: m.followUps_recap_closed({ event: event.name, count: recap.count }),
 				toQueue: true
 			};
 		case 'waiting':
 			return {
-				text: m.queue_recap_waiting({ event: event.name, waiting: recap.waiting }),
+				text: m.followUps_recap_waiting({ event: event.name, waiting: recap.waiting }),
 				toQueue: true
 			};
 		case 'scheduled': {
@@ -50,7 +50,7 @@ export async function eventRecapText(event: RecapEvent, now = new Date()): Promi
 				minute: '2-digit'
 			}).format(new Date(recap.firstDueAt));
 			return {
-				text: m.queue_recap({ count: recap.count, event: event.name, date }),
+				text: m.followUps_recap({ count: recap.count, event: event.name, date }),
 				toQueue: true
 			};
 		}

@@ -1,4 +1,4 @@
-import { addDays, localDateOf, resolveLocalTime } from '../followup/rule';
+import { addDays, localDateOf, resolveLocalTime } from '../followUps/rule';
 import { isEventOver } from '../eventPhase';
 import type { EventRecord } from '../records';
 

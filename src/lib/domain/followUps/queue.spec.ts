@@ -11,7 +11,7 @@ import {
 	type QueueFollowUp,
 	type ReconnectCandidate,
 	type ReconnectFollowUp
-} from '$lib/domain/followup';
+} from '$lib/domain/followUps';
 
 const TAIPEI = 'Asia/Taipei';
 // Wednesday 13 May 2026, 11:00 in Taipei; Tuesday 12 May, 20:00 in Los Angeles.

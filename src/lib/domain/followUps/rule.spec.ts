@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import vectorsJson from '../../../../supabase/tests/follow_up_vectors.json';
-import { followUpDueAt } from '$lib/domain/followup';
+import { followUpDueAt } from '$lib/domain/followUps';
 
 const inputSchema = z.strictObject({
 	metAt: z.string(),

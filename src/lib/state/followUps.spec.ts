@@ -5,7 +5,7 @@ import { onQueued } from '$lib/data/records';
 import { settingsRepository } from '$lib/data/settings';
 import { aConnection, aFollowUp, at } from '$lib/testing/factories';
 import { app } from './app.svelte';
-import { QueueState } from './queue.svelte';
+import { FollowUpsState } from './followUps.svelte';
 
 const lin = aConnection({ tier: 'regular', metAt: at('2026-01-05T02:00:00Z') });
 const chen = aConnection({ card: { name: '陳美玲', channels: [] } });
@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 describe('the queue', () => {
 	it('groups what is stored and keeps the due count of the app in step after Done and Undo', async () => {
-		const queue = new QueueState();
+		const queue = new FollowUpsState();
 		await queue.load();
 		expect(queue.grouped.counts).toMatchObject({ overdue: 1, later: 1, done: 0 });
 		expect(app.dueCount).toBe(1);
@@ -40,7 +40,7 @@ describe('the queue', () => {
 		expect(changes).toBe(1);
 		expect(queue.grouped.counts).toMatchObject({ overdue: 0, done: 1 });
 		// The tiered contact now has a keep-in-touch round planned, and counts toward the week.
-		expect(queue.followUps.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(1);
+		expect(queue.items.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(1);
 		expect(queue.progress).toBe(1);
 		expect(app.dueCount).toBe(0);
 		expect(queue.toast?.undo).not.toBeNull();
@@ -49,17 +49,17 @@ describe('the queue', () => {
 		expect(changes).toBe(2);
 		stopHearing();
 		expect(queue.grouped.counts).toMatchObject({ overdue: 1, done: 0 });
-		expect(queue.followUps.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(0);
+		expect(queue.items.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(0);
 		expect(app.dueCount).toBe(1);
 
 		// What is on disk matches what is shown.
-		const fresh = new QueueState();
+		const fresh = new FollowUpsState();
 		await fresh.load();
 		expect(fresh.grouped.counts).toEqual(queue.grouped.counts);
 	});
 
 	it('suggests overdue tiered contacts for the week and drafts in the reader’s language', async () => {
-		const queue = new QueueState();
+		const queue = new FollowUpsState();
 		await queue.load(new Date('2026-11-26T03:00:00Z'));
 		// The post-event follow-up is still open and overdue, so it is not "planned" for later.
 		expect(queue.reconnects.map((r) => r.connection.id)).toEqual([lin.id]);
@@ -68,7 +68,7 @@ describe('the queue', () => {
 	});
 
 	it('refuses a snooze date already past without writing anything', async () => {
-		const queue = new QueueState();
+		const queue = new FollowUpsState();
 		await queue.load();
 		expect(() => queue.snoozeTime({ date: '2020-01-01' })).toThrow();
 		expect(queue.snoozeTime('tomorrow')).toMatch(/Z$/);

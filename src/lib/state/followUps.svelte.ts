@@ -17,14 +17,14 @@ import {
 	type IcsEntry,
 	type QueueSectionKey,
 	type SnoozeOption
-} from '$lib/domain/followup';
-import { buildDraft, type Draft, type DraftKind } from '$lib/domain/followup/drafts';
+} from '$lib/domain/followUps';
+import { buildDraft, type Draft, type DraftKind } from '$lib/domain/followUps/drafts';
 import { personName } from '$lib/domain/people';
 import type { Connection, FollowUp, KeepInTouchTier, Settings } from '$lib/domain/records';
 import { getLocale } from '$lib/i18n/locale';
 import { m } from '$lib/paraglide/messages';
 import { app } from './app.svelte';
-import * as actions from './queueActions';
+import * as actions from './followUpsActions';
 import { deviceTimeZone, isTimeZone } from '$lib/domain/timeZone';
 
 /** A long queue shows a page of each section at a time, so 5,000 follow-ups open as fast as 5. */
@@ -52,29 +52,29 @@ const nameOf = (connection: Connection) => personName(connection.card) || m.peop
 const empty: GroupedQueue<FollowUp> = groupQueue([], new Date(0), 'UTC');
 
 const draftTemplates = {
-	greeting: m.queue_draft_greeting,
-	greetingNoName: m.queue_draft_greeting_no_name,
-	metAtEvent: m.queue_draft_met_event,
-	met: m.queue_draft_met,
-	talk: m.queue_draft_talk,
+	greeting: m.followUps_draft_greeting,
+	greetingNoName: m.followUps_draft_greeting_no_name,
+	metAtEvent: m.followUps_draft_met_event,
+	met: m.followUps_draft_met,
+	talk: m.followUps_draft_talk,
 	body: {
-		thanks: m.queue_draft_body_thanks,
-		value: m.queue_draft_body_value,
-		meet: m.queue_draft_body_meet
+		thanks: m.followUps_draft_body_thanks,
+		value: m.followUps_draft_body_value,
+		meet: m.followUps_draft_body_meet
 	},
 	subject: {
-		thanks: m.queue_draft_subject_thanks,
-		value: m.queue_draft_subject_value,
-		meet: m.queue_draft_subject_meet
+		thanks: m.followUps_draft_subject_thanks,
+		value: m.followUps_draft_subject_value,
+		meet: m.followUps_draft_subject_meet
 	},
-	subjectWithEvent: m.queue_draft_subject_event,
-	signoff: m.queue_draft_signoff
+	subjectWithEvent: m.followUps_draft_subject_event,
+	signoff: m.followUps_draft_signoff
 };
 
 /** The follow-up queue: what is due, the weekly goal, and the actions with their undo. */
-export class QueueState {
+export class FollowUpsState {
 	status = $state<'idle' | 'loading' | 'ready' | 'failed'>('idle');
-	followUps = $state.raw<FollowUp[]>([]);
+	items = $state.raw<FollowUp[]>([]);
 	connections = $state.raw<Map<string, Connection>>(new Map());
 	eventNames = $state.raw<Map<string, string>>(new Map());
 	settings = $state.raw<Settings | null>(null);
@@ -96,8 +96,8 @@ export class QueueState {
 		this.status === 'ready'
 			? groupQueue(
 					this.complete
-						? this.followUps.filter((followUp) => this.connections.has(followUp.connectionId))
-						: this.followUps,
+						? this.items.filter((followUp) => this.connections.has(followUp.connectionId))
+						: this.items,
 					this.now,
 					this.timeZone
 				)
@@ -112,21 +112,19 @@ export class QueueState {
 			...connection,
 			name: nameOf(connection)
 		}));
-		return pickWeeklyReconnects(candidates, this.followUps, this.now, this.goal).flatMap(
-			({ id }) => {
-				const connection = this.connections.get(id);
-				return connection
-					? [{ connection, lastContactedAt: connection.lastContactedAt ?? connection.metAt }]
-					: [];
-			}
-		);
+		return pickWeeklyReconnects(candidates, this.items, this.now, this.goal).flatMap(({ id }) => {
+			const connection = this.connections.get(id);
+			return connection
+				? [{ connection, lastContactedAt: connection.lastContactedAt ?? connection.metAt }]
+				: [];
+		});
 	});
 
 	/** Different people contacted this week (the person's time zone): see `reconnectEvents`. */
 	progress = $derived.by(() =>
 		this.complete
 			? weekProgress(
-					reconnectEvents(this.followUps, [...this.connections.values()]),
+					reconnectEvents(this.items, [...this.connections.values()]),
 					this.now,
 					this.timeZone
 				)
@@ -172,7 +170,7 @@ export class QueueState {
 			this.connections = new Map(
 				shown.filter((c): c is Connection => c !== null).map((c) => [c.id, c])
 			);
-			this.followUps = followUps.items;
+			this.items = followUps.items;
 			this.complete = false;
 			this.status = 'ready';
 
@@ -223,8 +221,8 @@ export class QueueState {
 			return {
 				result,
 				message: result.next
-					? m.queue_toast_done_next({ name, date: this.formatDate(result.next.dueAt) })
-					: m.queue_toast_done({ name })
+					? m.followUps_toast_done_next({ name, date: this.formatDate(result.next.dueAt) })
+					: m.followUps_toast_done({ name })
 			};
 		});
 	}
@@ -237,7 +235,7 @@ export class QueueState {
 	async snooze(followUp: FollowUp, until: string): Promise<void> {
 		await this.#act(followUp.id, async (db, now) => ({
 			result: await actions.snooze(db, followUp, until, now),
-			message: m.queue_toast_snoozed({
+			message: m.followUps_toast_snoozed({
 				name: this.#nameOf(followUp),
 				date: this.formatDateTime(until)
 			})
@@ -247,7 +245,7 @@ export class QueueState {
 	async skip(followUp: FollowUp): Promise<void> {
 		await this.#act(followUp.id, async (db, now) => ({
 			result: await actions.skip(db, followUp, now),
-			message: m.queue_toast_skipped({ name: this.#nameOf(followUp) })
+			message: m.followUps_toast_skipped({ name: this.#nameOf(followUp) })
 		}));
 	}
 
@@ -255,14 +253,14 @@ export class QueueState {
 		if (connection.tier === tier) return;
 		await this.#act(connection.id, async (db, now) => ({
 			result: await actions.setTier(db, connection, tier, now),
-			message: m.queue_toast_tier({ name: nameOf(connection) })
+			message: m.followUps_toast_tier({ name: nameOf(connection) })
 		}));
 	}
 
 	async planReconnect(connection: Connection): Promise<void> {
 		await this.#act(connection.id, async (db, now) => ({
 			result: await actions.planReconnect(db, connection, now),
-			message: m.queue_toast_planned({ name: nameOf(connection) })
+			message: m.followUps_toast_planned({ name: nameOf(connection) })
 		}));
 	}
 
@@ -273,10 +271,10 @@ export class QueueState {
 			const db = await app.database();
 			await actions.undo(db, change);
 			this.#apply(change.followUps, change.connections, change.remove);
-			this.#show({ message: m.queue_undone(), undo: null, tone: 'info' });
+			this.#show({ message: m.followUps_undone(), undo: null, tone: 'info' });
 			await app.refresh();
 		} catch {
-			this.#show({ message: m.queue_action_failed(), undo: null, tone: 'danger' });
+			this.#show({ message: m.followUps_action_failed(), undo: null, tone: 'danger' });
 		}
 	}
 
@@ -288,7 +286,7 @@ export class QueueState {
 	/** Follow-ups still open (pending or snoozed) among those given, or all of them. */
 	openFollowUps(ids?: readonly string[]): FollowUp[] {
 		const wanted = ids && new Set(ids);
-		return this.followUps.filter(
+		return this.items.filter(
 			(followUp) =>
 				(followUp.status === 'pending' || followUp.status === 'snoozed') &&
 				this.connections.has(followUp.connectionId) &&
@@ -305,8 +303,8 @@ export class QueueState {
 			return [
 				{
 					uid: `${followUp.id}@rapport`,
-					summary: m.queue_calendar_summary({ name: nameOf(connection) }),
-					...(event ? { description: m.queue_calendar_description({ event }) } : {}),
+					summary: m.followUps_calendar_summary({ name: nameOf(connection) }),
+					...(event ? { description: m.followUps_calendar_description({ event }) } : {}),
 					url: `${origin}/follow-ups`,
 					start:
 						followUp.status === 'snoozed' && followUp.snoozedUntil
@@ -345,7 +343,7 @@ export class QueueState {
 			this.#show({ message, undo: result.undo, tone: 'info' });
 			await app.refresh(now);
 		} catch {
-			this.#show({ message: m.queue_action_failed(), undo: null, tone: 'danger' });
+			this.#show({ message: m.followUps_action_failed(), undo: null, tone: 'danger' });
 		} finally {
 			const rest = new Set(this.busy);
 			rest.delete(key);
@@ -358,14 +356,14 @@ export class QueueState {
 		if (followUps.length || remove.length) {
 			const changed = new Map(followUps.map((followUp) => [followUp.id, followUp]));
 			const gone = new Set(remove);
-			const kept = this.followUps
+			const kept = this.items
 				.filter((followUp) => !gone.has(followUp.id))
 				.map((followUp) => {
 					const next = changed.get(followUp.id);
 					changed.delete(followUp.id);
 					return next ?? followUp;
 				});
-			this.followUps = [...kept, ...changed.values()];
+			this.items = [...kept, ...changed.values()];
 		}
 		if (connections.length) {
 			const next = new Map(this.connections);
@@ -387,4 +385,4 @@ export class QueueState {
 	}
 }
 
-export const queue = new QueueState();
+export const followUps = new FollowUpsState();

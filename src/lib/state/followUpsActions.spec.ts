@@ -5,7 +5,7 @@ import { openRapportDatabase, type RapportDatabase } from '$lib/data/db';
 import { followUpRepository } from '$lib/data/followUps';
 import { outboxRepository } from '$lib/data/outbox';
 import { aConnection, aFollowUp, at } from '$lib/testing/factories';
-import { markDone, planReconnect, setTier, skip, snooze, undo } from './queueActions';
+import { markDone, planReconnect, setTier, skip, snooze, undo } from './followUpsActions';
 
 let db: RapportDatabase;
 let n = 0;

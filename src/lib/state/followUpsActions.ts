@@ -1,6 +1,6 @@
 import type { RapportDatabase } from '$lib/data/db';
 import { applyQueueChange, followUpRepository } from '$lib/data/followUps';
-import { nextKeepInTouchDueAt, type KeepInTouchSettings } from '$lib/domain/followup';
+import { nextKeepInTouchDueAt, type KeepInTouchSettings } from '$lib/domain/followUps';
 import type { Connection, FollowUp, KeepInTouchTier } from '$lib/domain/records';
 
 // The queue's writes, one transaction each, every one returning what it takes to undo it.
