@@ -6,7 +6,8 @@ import {
 } from '$lib/domain/records';
 import { stampEditedFields } from '$lib/domain/sync/merge';
 import type { RapportDatabase } from './db';
-import { putAllAndQueue, putAndQueue, validOnly, type Readout } from './records';
+import { putAllAndQueue, putAndQueue } from './outbox';
+import { validOnly, type Readout } from './readout';
 
 export function connectionRepository(db: RapportDatabase) {
 	return {

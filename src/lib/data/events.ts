@@ -1,6 +1,7 @@
 import { eventSchema, type EventCoach, type EventRecord } from '$lib/domain/records';
 import type { RapportDatabase } from './db';
-import { putAndQueue, validOnly, type Readout } from './records';
+import { putAndQueue } from './outbox';
+import { validOnly, type Readout } from './readout';
 
 export function eventRepository(db: RapportDatabase) {
 	return {

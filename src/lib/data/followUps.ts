@@ -5,7 +5,8 @@ import {
 	type FollowUp
 } from '$lib/domain/records';
 import type { RapportDatabase } from './db';
-import { putAllAndQueue, putAndQueue, validOnly, type Readout } from './records';
+import { putAllAndQueue, putAndQueue } from './outbox';
+import { validOnly, type Readout } from './readout';
 
 export function followUpRepository(db: RapportDatabase) {
 	return {

@@ -1,20 +1,125 @@
-import type { IDBPObjectStore, StoreNames } from 'idb';
-import type { BatchOutboxEntry, OutboxEntry, RapportDatabase, RapportSchema } from './db';
+import { unwrap, type IDBPObjectStore, type StoreNames } from 'idb';
+import type {
+	BatchOutboxEntry,
+	RapportDatabase,
+	RapportSchema,
+	RecordAggregate,
+	Stored
+} from './db';
 
-export function outboxRepository(db: RapportDatabase) {
-	return {
-		count(): Promise<number> {
-			return db.count('outbox');
-		},
-		/** The oldest changes first, so the server sees them in the order they were made. */
-		peek(limit: number): Promise<OutboxEntry[]> {
-			return db.getAll('outbox', undefined, limit);
-		},
-		async remove(seqs: number[]): Promise<void> {
-			const tx = db.transaction('outbox', 'readwrite');
-			await Promise.all([...seqs.map((seq) => tx.store.delete(seq)), tx.done]);
-		}
-	};
+type SyncedStore = RecordAggregate;
+
+/** A record saved, or (without `record`) removed from the device; either way queued for sync. */
+export interface QueuedWrite {
+	store: SyncedStore;
+	record?: Stored;
+	recordId: string;
+}
+
+/** Which record a queued change wrote. */
+export type QueuedRecord = Pick<QueuedWrite, 'store' | 'recordId'>;
+
+const queuedListeners = new Set<(written: QueuedRecord[]) => void>();
+
+/**
+ * Hears of every change queued for sync, once its transaction has committed, with the records it
+ * wrote: how sync pushes soon after a save, and an open screen shows a write made elsewhere on
+ * the device, without each writer having to tell them.
+ */
+export function onQueued(listener: (written: QueuedRecord[]) => void): () => void {
+	queuedListeners.add(listener);
+	return () => queuedListeners.delete(listener);
+}
+
+const storedListeners = new Set<(written: QueuedRecord[]) => void>();
+
+/**
+ * Hears of every record written on this device once its transaction has committed: saved here
+ * (and queued) or applied from the server by sync. How an open screen stays on what is stored
+ * without anyone telling it to refresh.
+ */
+export function onStored(listener: (written: QueuedRecord[]) => void): () => void {
+	storedListeners.add(listener);
+	return () => storedListeners.delete(listener);
+}
+
+/** Tells `onStored` listeners what a committed transaction wrote. */
+export function announceStored(written: QueuedRecord[]): void {
+	if (written.length === 0) return;
+	for (const listener of storedListeners) listener(written);
+}
+
+/**
+ * Tells every listener what committed changes were queued. A writer that cannot name the records
+ * (a restore, written by a worker) passes none: sync still hears of it and reads the outbox.
+ */
+export function announceQueued(written: QueuedRecord[]): void {
+	for (const listener of queuedListeners) listener(written);
+	announceStored(written);
+}
+
+/**
+ * Writes records and queues each for sync in one transaction, so a crash can never leave a saved
+ * change that the sync engine does not know about, nor half of a change that belongs together
+ * (a new connection and its follow-up).
+ */
+export async function putAllAndQueue(db: RapportDatabase, writes: QueuedWrite[]): Promise<void> {
+	const stores = [...new Set(writes.map((write) => write.store))];
+	const tx = db.transaction([...stores, 'outbox'], 'readwrite');
+	const queuedAt = new Date().toISOString();
+	const outbox = tx.objectStore('outbox');
+	await Promise.all([
+		...writes.flatMap(({ store, record, recordId }): Promise<unknown>[] => {
+			const records = tx.objectStore(store);
+			if (record === undefined) {
+				return [
+					records.delete(recordId),
+					outbox.add({ aggregate: store, recordId, op: 'delete', queuedAt })
+				];
+			}
+			return [
+				store === 'profile' ? records.put(record, recordId) : records.put(record),
+				outbox.add({ aggregate: store, recordId, op: 'upsert', queuedAt })
+			];
+		}),
+		tx.done
+	]);
+	announceQueued(writes.map(({ store, recordId }) => ({ store, recordId })));
+}
+
+/**
+ * Saves many records of one store and queues them for sync as one batch entry, in one
+ * transaction: the bulk write of a restore. It does not announce itself, so a write made of many
+ * such transactions announces once, when it is whole (`announceQueued`).
+ */
+export async function putBatchAndQueue(
+	db: RapportDatabase,
+	store: Exclude<SyncedStore, 'profile'>,
+	records: (Stored & { id: string })[]
+): Promise<void> {
+	if (records.length === 0) return;
+	const tx = db.transaction([store, 'outbox'], 'readwrite');
+	// Plain requests: a promise per put costs more than the put. A failing one aborts the
+	// transaction, which `tx.done` reports.
+	const target = unwrap(tx.objectStore(store));
+	for (const record of records) target.put(record);
+	unwrap(tx.objectStore('outbox')).add({
+		aggregate: 'batch',
+		recordId: crypto.randomUUID(),
+		op: 'upsert',
+		queuedAt: new Date().toISOString(),
+		records: records.map((record) => ({ aggregate: store, recordId: record.id }))
+	});
+	await tx.done;
+}
+
+export function putAndQueue(
+	db: RapportDatabase,
+	store: SyncedStore,
+	record: Stored,
+	recordId: string
+): Promise<void> {
+	return putAllAndQueue(db, [{ store, record, recordId }]);
 }
 
 /**

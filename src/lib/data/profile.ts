@@ -1,6 +1,6 @@
 import { profileSchema, type Profile } from '$lib/domain/records';
 import type { RapportDatabase } from './db';
-import { putAndQueue } from './records';
+import { putAndQueue } from './outbox';
 
 const KEY = 'me';
 

@@ -5,7 +5,7 @@ import { connectionRepository } from './connections';
 import { openRapportDatabase, type RapportDatabase } from './db';
 import { eventRepository } from './events';
 import { followUpRepository } from './followUps';
-import { outboxRepository } from './outbox';
+import { outboxRepository } from '$lib/testing/outbox';
 import { profileRepository } from './profile';
 import { promptStateRepository } from './promptState';
 import { settingsRepository } from './settings';

@@ -30,7 +30,8 @@ import type { RapportDatabase, Stored } from './db';
 import { profileRepository } from './profile';
 import { promptDeckRepository } from './promptDeck';
 import { promptStateRepository } from './promptState';
-import { putBatchAndQueue, validOnly } from './records';
+import { putBatchAndQueue } from './outbox';
+import { validOnly } from './readout';
 import { settingsRepository } from './settings';
 
 // Reads everything for an export and writes a restore, in chunks: each chunk is one transaction,

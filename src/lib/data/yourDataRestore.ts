@@ -1,6 +1,6 @@
 import { openBackup, type BackupFailure } from '$lib/domain/yourData';
 import type { RapportDatabase } from './db';
-import { announceQueued } from './records';
+import { announceQueued } from './outbox';
 import {
 	checkBackup,
 	restoreBackup,

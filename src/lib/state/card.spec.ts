@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { encode } from 'uqr';
 import { describe, expect, it } from 'vitest';
 import { draftRepository } from '$lib/data/drafts';
-import { outboxRepository } from '$lib/data/outbox';
+import { outboxRepository } from '$lib/testing/outbox';
 import { newChannel } from '$lib/domain/profile';
 import { app } from './app.svelte';
 import { CardEditor, cardUrlFor, fileNameFor, qrFor } from './card.svelte';

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { connectionRepository } from '$lib/data/connections';
 import { eventRepository } from '$lib/data/events';
-import { outboxRepository } from '$lib/data/outbox';
+import { outboxRepository } from '$lib/testing/outbox';
 import { settingsRepository } from '$lib/data/settings';
 import { aConnection } from '$lib/testing/factories';
 import type { EventDraft } from '$lib/domain/eventForm';

@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { outboxRepository } from '$lib/data/outbox';
+import { outboxRepository } from '$lib/testing/outbox';
 import { profileRepository } from '$lib/data/profile';
-import { onQueued } from '$lib/data/records';
+import { onQueued } from '$lib/data/outbox';
 import { aProfile, at } from '$lib/testing/factories';
 import { app } from './app.svelte';
 import { saveFollowUpSettings } from './followUpSettings';

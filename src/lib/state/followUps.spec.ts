@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectionRepository } from '$lib/data/connections';
-import { onQueued } from '$lib/data/records';
+import { onQueued } from '$lib/data/outbox';
 import { settingsRepository } from '$lib/data/settings';
 import { aConnection, aFollowUp, at } from '$lib/testing/factories';
 import { app } from './app.svelte';

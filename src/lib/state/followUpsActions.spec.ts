@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectionRepository } from '$lib/data/connections';
 import { openRapportDatabase, type RapportDatabase } from '$lib/data/db';
 import { followUpRepository } from '$lib/data/followUps';
-import { outboxRepository } from '$lib/data/outbox';
+import { outboxRepository } from '$lib/testing/outbox';
 import { aConnection, aFollowUp, at } from '$lib/testing/factories';
 import { markDone, planReconnect, setTier, skip, snooze, undo } from './followUpsActions';
 

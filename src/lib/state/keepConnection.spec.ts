@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { connectionRepository } from '$lib/data/connections';
 import { eventRepository } from '$lib/data/events';
 import { followUpRepository } from '$lib/data/followUps';
-import { outboxRepository } from '$lib/data/outbox';
+import { outboxRepository } from '$lib/testing/outbox';
 import { promptStateRepository } from '$lib/data/promptState';
 import { settingsRepository } from '$lib/data/settings';
 import { followUpDueAt } from '$lib/domain/followUps';

@@ -3,7 +3,7 @@ import {
 	restoreOverwritten,
 	type OverwrittenText
 } from '$lib/data/overwritten';
-import { onStored } from '$lib/data/records';
+import { onStored } from '$lib/data/outbox';
 import type { TextField } from '$lib/domain/sync/merge';
 import { app } from './app.svelte';
 

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectionRepository } from '$lib/data/connections';
 import { eventRepository } from '$lib/data/events';
-import { outboxRepository } from '$lib/data/outbox';
+import { outboxRepository } from '$lib/testing/outbox';
 import { paperCardPhotoRepository } from '$lib/data/paperCardPhotos';
 import { aConnection, anEvent, at } from '$lib/testing/factories';
 import { app } from './app.svelte';

@@ -2,7 +2,7 @@ import { connectionRepository } from '$lib/data/connections';
 import { paperCardPhotoRepository } from '$lib/data/paperCardPhotos';
 import { eventRepository } from '$lib/data/events';
 import { applyQueueChange, followUpRepository } from '$lib/data/followUps';
-import { onStored } from '$lib/data/records';
+import { onStored } from '$lib/data/outbox';
 import { CARD_TEXT_MAX, type ChannelKind } from '$lib/domain/card';
 import { mergePeople, personName, restamp, type MergeChange } from '$lib/domain/people';
 import { isSamePerson } from '$lib/domain/samePerson';

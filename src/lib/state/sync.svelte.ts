@@ -1,5 +1,5 @@
 import { CaptchaUnavailable, captchaSiteKey, solveCaptcha } from '$lib/data/captcha';
-import { onQueued } from '$lib/data/records';
+import { onQueued } from '$lib/data/outbox';
 import { getLocale } from '$lib/i18n/locale';
 import { supabaseConfig } from '$lib/data/sync/config';
 import type { AccountChoice, SyncEngine, SyncStatus } from '$lib/data/sync/engine';

@@ -10,9 +10,9 @@ import { mergeConnection, overwrittenTexts, type LostText } from '$lib/domain/sy
 import { cycleKey, isNewer, mergeProfileSettings, parseIncoming } from '$lib/domain/sync/rows';
 import type { IDBPTransaction } from 'idb';
 import type { RapportDatabase, RapportSchema, RecordAggregate } from '../db';
-import { expandBatches } from '../outbox';
+import { expandBatches, type QueuedRecord } from '../outbox';
 import { keepOverwritten } from '../overwritten';
-import type { QueuedRecord } from '../records';
+
 import { patchState, PROFILE_KEY, readSettings, SETTINGS_KEY, type SyncState } from './state';
 
 // Applying the server's rows on the device: pulled pages, and the rows a push answer carries

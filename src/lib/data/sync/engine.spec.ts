@@ -10,7 +10,7 @@ import { eventRepository } from '../events';
 import { applyQueueChange, followUpRepository } from '../followUps';
 import { overwrittenRepository } from '../overwritten';
 import { profileRepository } from '../profile';
-import { putBatchAndQueue } from '../records';
+import { putBatchAndQueue } from '../outbox';
 import { settingsRepository } from '../settings';
 import {
 	createSyncEngine,

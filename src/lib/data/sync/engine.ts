@@ -7,7 +7,7 @@ import {
 } from '$lib/domain/sync/outcomes';
 import { profileLocales, type ProfileLocale } from '$lib/domain/sync/rows';
 import type { ExchangeOutboxEntry, OutboxEntry, RapportDatabase, RecordOutboxEntry } from '../db';
-import { expandBatches } from '../outbox';
+import { announceStored, expandBatches } from '../outbox';
 import {
 	addDeviceDataTo,
 	countDeviceData,
@@ -38,7 +38,6 @@ import {
 	type SyncState
 } from './state';
 import { ServerRefusal, TransportFailure, type SyncTransport } from './transport';
-import { announceStored } from '../records';
 import { deviceTimeZone as defaultDeviceTimeZone } from '$lib/domain/timeZone';
 
 // The sync engine: pushes the outbox, then pulls what changed elsewhere (docs/sync.md). Local
