@@ -11,7 +11,7 @@ import {
 import { personName } from '$lib/domain/people';
 import { app } from './app.svelte';
 import { findKept, keepConnection, type KeptMatch } from './keepConnection';
-import { parseTags } from './peopleSearch';
+import { parseTags } from '$lib/domain/personEdit';
 import type { Saved } from './scan.svelte';
 
 // The paper-card page's state: a photo in, a review form out, then the same keep step as a QR

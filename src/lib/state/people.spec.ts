@@ -6,14 +6,7 @@ import { outboxRepository } from '$lib/testing/outbox';
 import { paperCardPhotoRepository } from '$lib/data/paperCardPhotos';
 import { aConnection, anEvent, at } from '$lib/testing/factories';
 import { app } from './app.svelte';
-import {
-	checkChannels,
-	parseTags,
-	PeopleList,
-	peopleRows,
-	PersonEditor,
-	searchPeople
-} from './people.svelte';
+import { PeopleList, PersonEditor } from './people.svelte';
 
 const meetup = anEvent({ name: '台北前端社群小聚' });
 const chihMing = aConnection({
@@ -26,74 +19,6 @@ const amy = aConnection({
 	card: { name: '陳怡君', altName: 'Amy Chen', company: 'ＴＳＭＣ', channels: [] },
 	metAt: at('2026-11-22T12:00:00Z')
 });
-const rows = peopleRows([chihMing, amy], new Map([[meetup.id, meetup.name]]));
-
-describe('peopleRows', () => {
-	it('lists the newest meeting first, with the name of the event it was at', () => {
-		expect(rows.map((row) => [row.connection.card.name, row.eventName])).toEqual([
-			['陳怡君', undefined],
-			['林志明', '台北前端社群小聚']
-		]);
-	});
-});
-
-describe('searchPeople', () => {
-	const names = (query: string) => searchPeople(rows, query).map((row) => row.connection.card.name);
-
-	it('finds people by name, other name, company, event name and tag', () => {
-		expect(names('志明')).toEqual(['林志明']);
-		expect(names('amy')).toEqual(['陳怡君']);
-		expect(names('好好')).toEqual(['林志明']);
-		expect(names('前端')).toEqual(['林志明']);
-		expect(names('HIRING')).toEqual(['林志明']);
-	});
-
-	it('treats full-width letters as their half-width forms', () => {
-		expect(names('tsmc')).toEqual(['陳怡君']);
-	});
-
-	it('needs every word to match, and an empty query shows everyone', () => {
-		expect(names('設計 前端')).toEqual(['林志明']);
-		expect(names('設計 amy')).toEqual([]);
-		expect(names('  ')).toEqual(['陳怡君', '林志明']);
-	});
-});
-
-describe('parseTags', () => {
-	it('splits on commas of either width and 、, trims and drops repeats and blanks', () => {
-		expect(parseTags(' 設計，徵才、design, 設計 ,, ')).toEqual(['設計', '徵才', 'design']);
-	});
-});
-
-describe('checkChannels', () => {
-	it('returns the channels in canonical form and drops rows left empty', () => {
-		expect(
-			checkChannels([
-				{ kind: 'phone', value: '0912-345-678', label: '' },
-				{ kind: 'email', value: '', label: '' },
-				{ kind: 'website', value: 'https://www.linkedin.com/in/amy-chen', label: '' }
-			])
-		).toEqual({
-			ok: true,
-			channels: [
-				{ kind: 'phone', value: '0912345678' },
-				{ kind: 'linkedin', value: 'https://www.linkedin.com/in/amy-chen' }
-			]
-		});
-	});
-
-	it('points at each row that is wrong and why', () => {
-		expect(
-			checkChannels([
-				{ kind: 'email', value: 'amy.example.com', label: '' },
-				{ kind: 'line', value: 'amy', label: 'x'.repeat(41) },
-				{ kind: 'line', value: 'has space', label: '' },
-				{ kind: 'phone', value: '+886912345678', label: '' }
-			])
-		).toEqual({ ok: false, problems: ['value', 'label', 'value', null] });
-	});
-});
-
 describe('PeopleList and PersonEditor', () => {
 	beforeAll(async () => {
 		const db = await app.database();

@@ -8,19 +8,15 @@ import { mergePeople, personName, restamp, type MergeChange } from '$lib/domain/
 import { isSamePerson } from '$lib/domain/samePerson';
 import type { Connection } from '$lib/domain/records';
 import { app } from './app.svelte';
+import { peopleRows, searchPeople, type PersonRow } from '$lib/domain/peopleList';
 import {
 	checkChannels,
 	nowIso,
 	parseTags,
-	peopleRows,
-	searchPeople,
 	toDrafts,
 	type ChannelDraft,
-	type ChannelProblem,
-	type PersonRow
-} from './peopleSearch';
-
-export * from './peopleSearch';
+	type ChannelProblem
+} from '$lib/domain/personEdit';
 
 // The People list and one person's page. Not imported by the shell: it pulls in the card codec.
 

@@ -38,7 +38,7 @@ import {
 	type DeckSource,
 	type PreparedList,
 	type PromptView
-} from './promptSequence';
+} from '$lib/domain/prompts/sequence';
 
 // The prompt screen's state: loads the deck for the reader's language, deals it for the current
 // filter and event, and keeps favourites, the prepared list, "this one worked", the place in each

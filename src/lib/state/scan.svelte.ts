@@ -5,7 +5,7 @@ import { splitExchangeToken } from '$lib/domain/card/exchange';
 import { app } from './app.svelte';
 import { handleOf, personName } from '$lib/domain/people';
 import { findKept, keepConnection, type KeptMatch } from './keepConnection';
-import { parseTags } from './people.svelte';
+import { parseTags } from '$lib/domain/personEdit';
 import type { ExchangeProgress } from './exchangeToken.svelte';
 import { syncSwitch } from './syncSwitch.svelte';
 

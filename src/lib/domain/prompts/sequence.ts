@@ -5,12 +5,9 @@ import {
 	orderForEvent,
 	resumeShuffle,
 	topicPrompts,
-	type Depth,
-	type Prompt,
-	type PromptContext,
-	type ShuffleState,
-	type TopicTemplate
-} from '$lib/domain/prompts';
+	type ShuffleState
+} from './deck';
+import type { Depth, Prompt, PromptContext, TopicTemplate } from './schema';
 
 // The order the prompt screen deals its cards in, kept apart from the page so it can be tested
 // without a browser: which prompts a filter lets through, the prepared ones leading while their

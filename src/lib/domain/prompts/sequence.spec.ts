@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Prompt, TopicTemplate } from '$lib/domain/prompts';
+import type { Prompt, TopicTemplate } from './schema';
 import {
 	cardAt,
 	createPosition,
@@ -12,7 +12,7 @@ import {
 	positionOf,
 	previousPosition,
 	type DeckSource
-} from './promptSequence';
+} from './sequence';
 
 const prompt = (id: string, depth: Prompt['depth'], contexts: Prompt['contexts']): Prompt => ({
 	id,
