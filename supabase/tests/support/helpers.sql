@@ -29,6 +29,8 @@ returns void
 language plpgsql
 as $$
 begin
+	-- Back to postgres first, to read auth.users whoever the test was acting as.
+	perform set_config('role', 'none', true);
 	perform set_config('request.jwt.claims', jsonb_build_object(
 		'sub', user_id,
 		'role', 'authenticated',
@@ -116,14 +118,20 @@ as $$
 	)
 $$;
 
-create function tests.event(id text, updated_at text, name text default 'Frontend meetup')
+create function tests.event(
+	id text,
+	updated_at text,
+	name text default 'Frontend meetup',
+	coach jsonb default null
+)
 returns jsonb
 language sql
 as $$
 	select jsonb_build_object(
 		'id', id, 'name', name, 'topic', null, 'context', 'meetup',
 		'starts_at', '2025-12-03T19:00:00+08:00', 'ends_at', '2025-12-03T21:30:00+08:00',
-		'venue', 'Taipei', 'time_zone', 'Asia/Taipei', 'updated_at', updated_at, 'deleted_at', null
+		'venue', 'Taipei', 'time_zone', 'Asia/Taipei', 'coach', coach, 'updated_at', updated_at,
+		'deleted_at', null
 	)
 $$;
 
