@@ -135,12 +135,9 @@ select results_eq(
 
 -- By persona: a signed-in user reaching for another account's clock or quota counts, and a guest
 -- with the anon key reaching for anything in internal.
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', 'a@example.test', false),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}';
+select tests.create_user('0a000000-0000-4000-8000-00000000000a', 'a@example.test');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 select throws_ok(
 	$$select internal.sync_claim_tx('0b000000-0000-4000-8000-00000000000b')$$,
 	'42501', null,
@@ -152,8 +149,7 @@ select throws_ok(
 	'authenticated cannot change another owner''s quota counts'
 );
 reset role;
-set local role anon;
-set local request.jwt.claims to '{"role": "anon"}';
+select tests.clear_authentication();
 select throws_ok(
 	$$select internal.sync_caller()$$,
 	'42501', null,

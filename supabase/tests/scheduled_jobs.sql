@@ -9,10 +9,9 @@
 begin;
 select plan(41);
 
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', 'a@example.test', false),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false),
-	('0c000000-0000-4000-8000-00000000000c', 'c@example.test', false);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a', 'a@example.test');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
+select tests.create_user('0c000000-0000-4000-8000-00000000000c', 'c@example.test');
 insert into public.profiles (owner_id, time_zone, follow_up_hour, follow_up_skip_weekends) values
 	('0a000000-0000-4000-8000-00000000000a', 'Asia/Taipei', 9, true),
 	('0c000000-0000-4000-8000-00000000000c', 'Europe/London', 18, false);
@@ -247,9 +246,7 @@ select throws_ok(
 );
 
 -- Who may run the jobs ---------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 select throws_ok(
 	$$select internal.schedule_keep_in_touch_follow_ups(now())$$,
 	'42501', null, 'a signed-in user cannot run the keep-in-touch job'
@@ -264,8 +261,7 @@ select throws_ok(
 );
 reset role;
 
-set local role service_role;
-set local request.jwt.claims to '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 select is(
 	internal.schedule_keep_in_touch_follow_ups('2027-03-10 12:00+00'),
 	0,
@@ -289,7 +285,7 @@ reset role;
 
 -- Account deletion -------------------------------------------------------------------------------
 -- D has one of everything, and scanned A's QR; A keeps the connection that scan made.
-insert into auth.users (id, is_anonymous) values ('0d000000-0000-4000-8000-00000000000d', true);
+select tests.create_user('0d000000-0000-4000-8000-00000000000d');
 insert into public.profiles (owner_id) values ('0d000000-0000-4000-8000-00000000000d');
 insert into public.events (id, owner_id, name, starts_at, ends_at, time_zone) values
 	('e0d00000-0000-4000-8000-000000000001', '0d000000-0000-4000-8000-00000000000d',
@@ -352,8 +348,7 @@ select results_eq(
 	'delete my account: D starts with a profile, event, connection, follow-up, token and scan'
 );
 
-set local role anon;
-set local request.jwt.claims to '{"role": "anon"}';
+select tests.clear_authentication();
 select throws_ok(
 	'select public.delete_my_account()', '42501', null,
 	'delete my account: an anonymous visitor cannot call it'
@@ -368,9 +363,7 @@ select throws_ok(
 );
 reset role;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0d000000-0000-4000-8000-00000000000d", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0d000000-0000-4000-8000-00000000000d');
 select lives_ok('select public.delete_my_account()', 'delete my account: D deletes their account');
 reset role;
 
