@@ -175,7 +175,7 @@ insert into public.exchange_token_uses (owner_id, token_id, scanner_id, used_at)
 		'0b000000-0000-4000-8000-00000000000b', '2027-03-07 12:00+00');
 
 select is(
-	public.expire_exchange_tokens('2027-03-09 12:00+00'),
+	internal.expire_exchange_tokens('2027-03-09 12:00+00'),
 	1,
 	'tokens: one expired more than a day ago'
 );
@@ -191,7 +191,7 @@ select is(
 	'tokens: the uses of a removed token go with it'
 );
 select throws_ok(
-	'select public.expire_exchange_tokens(null)',
+	'select internal.expire_exchange_tokens(null)',
 	'22023', null,
 	'tokens: a missing clock is refused'
 );
@@ -252,7 +252,7 @@ select throws_ok(
 	'42501', null, 'a signed-in user cannot run the keep-in-touch job'
 );
 select throws_ok(
-	$$select public.expire_exchange_tokens(now())$$,
+	$$select internal.expire_exchange_tokens(now())$$,
 	'42501', null, 'a signed-in user cannot run the token job'
 );
 select throws_ok(
@@ -268,7 +268,7 @@ select is(
 	'the service role can run the keep-in-touch job'
 );
 select is(
-	public.expire_exchange_tokens('2027-03-10 12:00+00'),
+	internal.expire_exchange_tokens('2027-03-10 12:00+00'),
 	2,
 	'the service role can run the token job'
 );
@@ -414,7 +414,7 @@ select case
 				('rapport-delete-stale-anonymous-users', '45 3 * * *',
 					'call internal.run_delete_stale_anonymous_users()', true),
 				('rapport-expire-exchange-tokens', '30 3 * * *',
-					'select public.expire_exchange_tokens(now())', true),
+					'select internal.expire_exchange_tokens(now())', true),
 				('rapport-keep-in-touch-follow-ups', '0 * * * *',
 					'call internal.run_keep_in_touch_follow_ups()', true),
 				('rapport-send-reminders', '*/15 * * * *', 'call internal.run_reminders()', true)$$,
