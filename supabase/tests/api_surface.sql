@@ -3,7 +3,7 @@
 -- so a new object in public, or a new grant, fails here until it is listed on purpose. Internals
 -- (parsers, SECURITY DEFINER look-ups, jobs) live in `internal`, which the API does not expose.
 begin;
-select plan(14);
+select plan(16);
 
 -- Privileges of a role on a table, as one sorted word list.
 create function pg_temp.table_privileges(role_name text, relation oid)
@@ -47,10 +47,8 @@ select results_eq(
 		('create_exchange_token(uuid,boolean)', true, false, true),
 		('delete_my_account()', true, false, true),
 		('delete_push_subscription(text)', true, false, true),
-		('expire_exchange_tokens(timestamp with time zone)', false, false, false),
 		('follow_up_due_at(timestamp with time zone,timestamp with time zone,text,integer,integer,boolean)',
 			false, false, true),
-		('forbid_owner_change()', false, false, false),
 		('is_valid_time_zone(text)', false, false, true),
 		('local_time_to_instant(timestamp without time zone,text)', false, false, true),
 		-- A guest with no account: both are guarded by the exchange token (docs/sync.md).
@@ -59,11 +57,30 @@ select results_eq(
 		('record_reminder_outcomes(jsonb)', true, false, false),
 		('reminder_test_target(uuid,text)', true, false, false),
 		('save_push_subscription(text,text,text,text,text)', true, false, true),
-		('schedule_post_event_follow_up()', false, false, false),
 		('send_card_back(text,text,jsonb,uuid,uuid,text)', true, true, true),
 		('sync_pull(text,integer)', false, false, true),
 		('sync_push(jsonb)', false, false, true)$$,
 	'public holds these functions, with these rights; anon may call only the guest''s two'
+);
+
+-- Triggers and jobs do not need EXECUTE (a trigger is not checked, a job runs as postgres), so
+-- what nobody on the API may call is an internal that belongs in `internal`.
+select is(
+	array(select p.oid::regprocedure::text from pg_proc p
+		where p.pronamespace = 'public'::regnamespace
+			and not (has_function_privilege('anon', p.oid, 'execute')
+				or has_function_privilege('authenticated', p.oid, 'execute')
+				or has_function_privilege('service_role', p.oid, 'execute'))
+		order by 1),
+	'{}'::text[],
+	'every function in public is an RPC: an API role may call it'
+);
+select is(
+	array(select p.oid::regprocedure::text from pg_proc p
+		where p.pronamespace = 'public'::regnamespace and p.prorettype = 'trigger'::regtype
+		order by 1),
+	'{}'::text[],
+	'no trigger function lives in public'
 );
 
 select is(
@@ -135,12 +152,9 @@ select results_eq(
 
 -- By persona: a signed-in user reaching for another account's clock or quota counts, and a guest
 -- with the anon key reaching for anything in internal.
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', 'a@example.test', false),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}';
+select tests.create_user('0a000000-0000-4000-8000-00000000000a', 'a@example.test');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 select throws_ok(
 	$$select internal.sync_claim_tx('0b000000-0000-4000-8000-00000000000b')$$,
 	'42501', null,
@@ -152,8 +166,7 @@ select throws_ok(
 	'authenticated cannot change another owner''s quota counts'
 );
 reset role;
-set local role anon;
-set local request.jwt.claims to '{"role": "anon"}';
+select tests.clear_authentication();
 select throws_ok(
 	$$select internal.sync_caller()$$,
 	'42501', null,

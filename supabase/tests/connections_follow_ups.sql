@@ -6,9 +6,8 @@
 begin;
 select plan(20);
 
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', null, true),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
 insert into public.profiles (owner_id, time_zone, follow_up_delay_days, follow_up_hour) values
 	('0a000000-0000-4000-8000-00000000000a', 'Asia/Taipei', 1, 9);
 insert into public.events (id, owner_id, name, starts_at, ends_at, time_zone) values
@@ -21,8 +20,7 @@ insert into public.connections (id, owner_id, card, met_at) values
 		'{"name": "B''s friend", "channels": []}', '2026-12-01 20:00+08');
 
 -- Anonymous visitor: no grants at all.
-set local role anon;
-set local request.jwt.claims to '{"role": "anon"}';
+select tests.clear_authentication();
 select throws_ok('select * from public.connections', '42501', null, 'anon cannot read connections');
 select throws_ok('select * from public.follow_ups', '42501', null, 'anon cannot read follow-ups');
 select throws_ok(
@@ -32,9 +30,7 @@ select throws_ok(
 reset role;
 
 -- Owner A: a new connection at A's event gets exactly one follow-up, from A's settings.
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 
 insert into public.connections (id, card, event_id, met_at, updated_at) values (
 	'c0a00000-0000-4000-8000-000000000001',
@@ -105,8 +101,7 @@ select throws_ok(
 reset role;
 
 -- Stranger B: sees none of A's rows and cannot change them.
-set local role authenticated;
-set local request.jwt.claims to '{"sub": "0b000000-0000-4000-8000-00000000000b", "role": "authenticated"}';
+select tests.authenticate_as('0b000000-0000-4000-8000-00000000000b');
 select is(
 	(select count(*) from public.connections where owner_id = '0a000000-0000-4000-8000-00000000000a'),
 	0::bigint,
@@ -130,8 +125,7 @@ reset role;
 
 -- Service role (server-side work such as an exchange): sees everything, and the trigger
 -- schedules for the connection's owner, with defaults when that owner has no profile.
-set local role service_role;
-set local request.jwt.claims to '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 select is(
 	(select count(*) from public.follow_ups), 3::bigint,
 	'service role: sees every follow-up (B''s connection got one from its fixture insert)'

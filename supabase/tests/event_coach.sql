@@ -7,35 +7,8 @@
 begin;
 select plan(13);
 
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', null, true),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
-
-create function pg_temp.event(id text, updated_at text, coach jsonb)
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object(
-		'id', id, 'name', 'Frontend meetup', 'topic', null, 'context', 'meetup',
-		'starts_at', '2025-12-03T19:00:00+08:00', 'ends_at', '2025-12-03T21:30:00+08:00',
-		'venue', null, 'time_zone', 'Asia/Taipei', 'coach', coach, 'updated_at', updated_at,
-		'deleted_at', null
-	)
-$$;
-
-create function pg_temp.push(variadic changes jsonb[])
-returns jsonb
-language sql
-as $$
-	select public.sync_push(to_jsonb(changes)) -> 'results'
-$$;
-
-create function pg_temp.upsert(row_ jsonb)
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object('table', 'events', 'op', 'upsert', 'row', row_)
-$$;
+select tests.create_user('0a000000-0000-4000-8000-00000000000a');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
 
 create function pg_temp.stored_coach(id uuid)
 returns jsonb
@@ -44,14 +17,12 @@ as $$
 	select coach from public.events where events.id = stored_coach.id
 $$;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 
 -- The set-based pass: a clean batch.
 select is(
-	pg_temp.push(pg_temp.upsert(pg_temp.event('e0a00000-0000-4000-8000-000000000001',
-		'2025-12-04T08:00:00Z', '{"goal": {"kind": "hello-two"}}'))) -> 0 ->> 'status',
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000001',
+		'2025-12-04T08:00:00Z', coach => '{"goal": {"kind": "hello-two"}}'))) -> 0 ->> 'status',
 	'applied',
 	'an event with a goal is applied'
 );
@@ -64,9 +35,10 @@ select is(
 -- The change-by-change pass: the batch also holds a change that is rejected.
 select is(
 	jsonb_path_query_array(
-		pg_temp.push(
-			pg_temp.upsert(pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-04T08:00:00Z',
-				'{"debrief": {"at": "2025-12-04T07:00:00+08:00", "word": "good", "good": "有人對我笑"}}')),
+		tests.push(
+			tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002',
+				'2025-12-04T08:00:00Z',
+				coach => '{"debrief": {"at": "2025-12-04T07:00:00+08:00", "word": "good", "good": "有人對我笑"}}')),
 			jsonb_build_object('table', 'nope', 'op', 'upsert', 'row', '{}'::jsonb)
 		),
 		'$[*].status'
@@ -82,8 +54,8 @@ select is(
 
 -- A newer edit replaces the coach; a JSON null clears it.
 select is(
-	pg_temp.push(pg_temp.upsert(pg_temp.event('e0a00000-0000-4000-8000-000000000001',
-		'2025-12-04T09:00:00Z', 'null'::jsonb))) -> 0 ->> 'status',
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000001',
+		'2025-12-04T09:00:00Z', coach => 'null'::jsonb))) -> 0 ->> 'status',
 	'applied',
 	'a newer edit without a coach is applied'
 );
@@ -95,15 +67,15 @@ select is(
 
 -- What is not an object, or too big, is refused and names the column.
 select is(
-	pg_temp.push(pg_temp.upsert(pg_temp.event('e0a00000-0000-4000-8000-000000000003',
-		'2025-12-04T08:00:00Z', '"be brave"'::jsonb))) -> 0,
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000003',
+		'2025-12-04T08:00:00Z', coach => '"be brave"'::jsonb))) -> 0,
 	'{"index": 0, "table": "events", "id": "e0a00000-0000-4000-8000-000000000003",
 		"status": "rejected", "code": "invalid_row", "message": "coach"}'::jsonb,
 	'a coach that is not an object is rejected, naming the column'
 );
 select is(
-	pg_temp.push(pg_temp.upsert(pg_temp.event('e0a00000-0000-4000-8000-000000000004',
-		'2025-12-04T08:00:00Z',
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000004',
+		'2025-12-04T08:00:00Z', coach =>
 		jsonb_build_object('debrief', jsonb_build_object('good', repeat('好', 1400)))))) -> 0
 		->> 'message',
 	'coach',
@@ -118,9 +90,9 @@ select is(
 
 -- An older edit is stale, and the returned row brings the server's coach back to the device.
 select is(
-	pg_temp.push(pg_temp.upsert(pg_temp.event('e0a00000-0000-4000-8000-000000000002',
-		'2025-12-04T07:00:00Z', '{"goal": {"kind": "stay-30"}}'))) -> 0 -> 'row' -> 'coach' -> 'debrief'
-		->> 'word',
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002',
+		'2025-12-04T07:00:00Z', coach => '{"goal": {"kind": "stay-30"}}')))
+		-> 0 -> 'row' -> 'coach' -> 'debrief' ->> 'word',
 	'good',
 	'a stale push gets the server''s coach back in its row'
 );
@@ -132,16 +104,15 @@ select is(
 );
 
 -- Stranger B sees none of it.
-set local request.jwt.claims to
-	'{"sub": "0b000000-0000-4000-8000-00000000000b", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0b000000-0000-4000-8000-00000000000b');
 select is(
 	(select count(*)::integer from public.events where coach is not null),
 	0,
 	'a stranger reads no one else''s coach'
 );
 select is(
-	pg_temp.push(pg_temp.upsert(pg_temp.event('e0a00000-0000-4000-8000-000000000002',
-		'2025-12-05T08:00:00Z', '{"goal": {"kind": "one-card"}}'))) -> 0 ->> 'code',
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002',
+		'2025-12-05T08:00:00Z', coach => '{"goal": {"kind": "one-card"}}'))) -> 0 ->> 'code',
 	'owned_elsewhere',
 	'a stranger cannot overwrite someone''s coach'
 );

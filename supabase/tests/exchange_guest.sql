@@ -11,21 +11,6 @@
 begin;
 select plan(75);
 
-create function pg_temp.outcome(statement text)
-returns text
-language plpgsql
-as $$
-declare
-	result text;
-begin
-	execute statement into result;
-	return result;
-exception
-	when others then
-		return format('%s %s', sqlstate, sqlerrm);
-end;
-$$;
-
 -- As a guest with no session: send_card_back with a fresh delivery id and a browser of its own
 -- unless they are given.
 create function pg_temp.send(
@@ -37,35 +22,19 @@ create function pg_temp.send(
 	guest uuid default gen_random_uuid()
 )
 returns text
-language plpgsql
+language sql
 as $$
-declare
-	result text;
-begin
-	set local role anon;
-	perform set_config('request.jwt.claims', '{"role": "anon"}', true);
-	result := pg_temp.outcome(format(
+	select tests.outcome_as('anon', format(
 		'select public.send_card_back(token => %L, owner_name => %L, card => %L, delivery_id => %L, guest_id => %L, message => %L)',
 		token, owner_name, card, delivery, guest, message
-	));
-	reset role;
-	return result;
-end;
+	))
 $$;
 
 create function pg_temp.peek(token text)
 returns text
-language plpgsql
+language sql
 as $$
-declare
-	result text;
-begin
-	set local role anon;
-	perform set_config('request.jwt.claims', '{"role": "anon"}', true);
-	result := pg_temp.outcome(format('select public.peek_exchange(%L)', token));
-	reset role;
-	return result;
-end;
+	select tests.outcome_as('anon', format('select public.peek_exchange(%L)', token))
 $$;
 
 -- A token with a known text ('t' and 21 characters), owned by someone, made as postgres.
@@ -89,10 +58,9 @@ as $$
 	select count(*)::int from public.connections where owner_id = owner and source = 'exchange'
 $$;
 
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', 'a@example.test', false),
-	('0a000000-0000-4000-8000-0000000000a2', null, true),
-	('0c000000-0000-4000-8000-00000000000c', 'c@example.test', false);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a', 'a@example.test');
+select tests.create_user('0a000000-0000-4000-8000-0000000000a2');
+select tests.create_user('0c000000-0000-4000-8000-00000000000c', 'c@example.test');
 insert into public.profiles (owner_id, display_name, time_zone, follow_up_delay_days, follow_up_hour) values
 	('0a000000-0000-4000-8000-00000000000a', '陳怡君', 'Asia/Taipei', 1, 9),
 	('0a000000-0000-4000-8000-0000000000a2', 'Nina', 'Asia/Taipei', 1, 9),
@@ -170,27 +138,27 @@ select is(
 );
 select is(
 	pg_temp.send(:'main', '{"name": "Lin"}', delivery => null),
-	'P0001 exchange_delivery_invalid',
+	'P0001 exchange_delivery_invalid (with hint)',
 	'guest: a delivery needs its idempotency key'
 );
 select is(
 	pg_temp.send(:'main', '{"name": "Lin"}', guest => null),
-	'P0001 exchange_delivery_invalid',
+	'P0001 exchange_delivery_invalid (with hint)',
 	'guest: a delivery needs the browser''s id'
 );
 
 -- Bad tokens and forged links ----------------------------------------------------------------------
-select is(pg_temp.send('AAAAAAAAAAAAAAAAAAAAAA', '{"name": "Lin"}'), 'P0001 exchange_token_invalid',
+select is(pg_temp.send('AAAAAAAAAAAAAAAAAAAAAA', '{"name": "Lin"}'), 'P0001 exchange_token_invalid (with hint)',
 	'guest: a forged token is refused');
-select is(pg_temp.send('not a token', '{"name": "Lin"}'), 'P0001 exchange_token_invalid',
+select is(pg_temp.send('not a token', '{"name": "Lin"}'), 'P0001 exchange_token_invalid (with hint)',
 	'guest: a malformed token is refused');
-select is(pg_temp.send(:'chris', '{"name": "Lin"}', owner_name => '陳怡君'), 'P0001 exchange_owner_mismatch',
+select is(pg_temp.send(:'chris', '{"name": "Lin"}', owner_name => '陳怡君'), 'P0001 exchange_owner_mismatch (with hint)',
 	'guest: a link showing A''s card with C''s token is refused');
 select is(pg_temp.arrivals('0c000000-0000-4000-8000-00000000000c'), 0,
 	'guest: ... and C receives nothing');
 
 -- Server-side cleaning: a card that fails makes no connection and no follow-up ---------------------
-select is(pg_temp.send(:'main', card), 'P0001 exchange_card_invalid', description)
+select is(pg_temp.send(:'main', card), 'P0001 exchange_card_invalid (with hint)', description)
 from (values
 	(jsonb_build_object('name', 'Lin', 'channels',
 		(select jsonb_agg(jsonb_build_object('kind', 'line', 'value', 'id' || n)) from generate_series(1, 200) n)),
@@ -230,21 +198,19 @@ select is(
 );
 select is(
 	pg_temp.send(:'main', '{"name": "Lin"}', message => repeat('x', 10 * 1024 * 1024)),
-	'P0001 exchange_message_invalid',
+	'P0001 exchange_message_invalid (with hint)',
 	'cleaning: a 10 MB message is refused'
 );
 select is(
 	pg_temp.send(:'main', '{"name": "Lin"}', message => 'hi' || chr(8238)),
-	'P0001 exchange_message_invalid',
+	'P0001 exchange_message_invalid (with hint)',
 	'cleaning: a message with a bidi override is refused'
 );
 select is(pg_temp.arrivals('0a000000-0000-4000-8000-00000000000a'), 1,
 	'cleaning: ... and neither made a connection');
 
 -- Lifetime -----------------------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 select is(
 	(public.create_exchange_token('e0a00000-0000-4000-8000-000000000009') ->> 'expires_at')::timestamptz,
 	now() + interval '7 days',
@@ -257,18 +223,16 @@ update public.exchange_tokens
 	where token_hash = extensions.digest(:'old_token', 'sha256');
 select is(pg_temp.peek(:'old_token'), '{"status": "expired"}',
 	'lifetime: a token made 7 days ago is expired whatever its expires_at says');
-select is(pg_temp.send(:'old_token', '{"name": "Lin"}'), 'P0001 exchange_token_expired',
+select is(pg_temp.send(:'old_token', '{"name": "Lin"}'), 'P0001 exchange_token_expired (with hint)',
 	'lifetime: ... and takes no card');
 
 -- Revoke: "show a new QR" ---------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 select public.create_exchange_token(null) ->> 'token' as kept_token \gset
 select public.create_exchange_token(null, revoke_others => true) ->> 'token' as new_token \gset
 reset role;
 select is(pg_temp.peek(:'kept_token'), '{"status": "revoked"}', 'revoke: a new QR stops the earlier one');
-select is(pg_temp.send(:'kept_token', '{"name": "Lin"}'), 'P0001 exchange_token_revoked',
+select is(pg_temp.send(:'kept_token', '{"name": "Lin"}'), 'P0001 exchange_token_revoked (with hint)',
 	'revoke: ... which takes no card');
 select is(pg_temp.peek(:'main'), '{"status": "revoked"}', 'revoke: ... and every other earlier one');
 select is(pg_temp.send(:'new_token', '{"name": "Lin"}'), '{"status": "accepted"}',
@@ -285,7 +249,7 @@ select pg_temp.token('event', '0a000000-0000-4000-8000-00000000000a', 'e0a00000-
 update public.events set deleted_at = now(), updated_at = now()
 	where id = 'e0a00000-0000-4000-8000-000000000009';
 select is(pg_temp.peek(:'event_token'), '{"status": "revoked"}', 'event deleted: its tokens stop');
-select is(pg_temp.send(:'event_token', '{"name": "Lin"}'), 'P0001 exchange_token_revoked',
+select is(pg_temp.send(:'event_token', '{"name": "Lin"}'), 'P0001 exchange_token_revoked (with hint)',
 	'event deleted: ... and take no card');
 
 -- Caps ---------------------------------------------------------------------------------------------
@@ -294,7 +258,7 @@ select pg_temp.token('full', '0a000000-0000-4000-8000-00000000000a') as full_tok
 update public.exchange_tokens set uses = 199 where token_hash = extensions.digest(:'full_token', 'sha256');
 select is(pg_temp.send(:'full_token', '{"name": "Lin"}'), '{"status": "accepted"}',
 	'per token: the 200th card is accepted');
-select is(pg_temp.send(:'full_token', '{"name": "Lin"}'), 'P0001 exchange_token_full',
+select is(pg_temp.send(:'full_token', '{"name": "Lin"}'), 'P0001 exchange_token_full (with hint)',
 	'per token: the 201st is refused');
 select is(pg_temp.peek(:'full_token'), '{"status": "full"}', 'per token: peek says it is full');
 
@@ -306,7 +270,7 @@ from generate_series(1, 29) n
 join public.exchange_tokens t on t.token_hash = extensions.digest(:'burst_token', 'sha256');
 select is(pg_temp.send(:'burst_token', '{"name": "Lin"}'), '{"status": "accepted"}',
 	'per token: the 30th card within a minute is accepted');
-select is(pg_temp.send(:'burst_token', '{"name": "Lin"}'), 'P0001 exchange_rate_limited',
+select is(pg_temp.send(:'burst_token', '{"name": "Lin"}'), 'P0001 exchange_rate_limited (with hint)',
 	'per token: the 31st within a minute is refused');
 
 -- Per owner: 300 a day. A has had some today; fill up to 299 with uses of an hour ago.
@@ -318,7 +282,7 @@ from generate_series(1, 299 - (select count(*) from public.exchange_token_uses
 join public.exchange_tokens t on t.token_hash = extensions.digest(:'main', 'sha256');
 select is(pg_temp.send(:'day_token', '{"name": "Lin"}'), '{"status": "accepted"}',
 	'per owner: the 300th card of the day is accepted');
-select is(pg_temp.send(:'day_token', '{"name": "Lin"}'), 'P0001 exchange_rate_limited',
+select is(pg_temp.send(:'day_token', '{"name": "Lin"}'), 'P0001 exchange_rate_limited (with hint)',
 	'per owner: the 301st is refused');
 select is(
 	(select count(*)::int from public.connections
@@ -340,7 +304,7 @@ from generate_series(1, 49)
 join public.exchange_tokens t on t.token_hash = extensions.digest(:'nina_token', 'sha256');
 select is(pg_temp.send(:'nina_token', '{"name": "Lin"}', owner_name => 'Nina'), '{"status": "accepted"}',
 	'anonymous owner: the 50th card of the day is accepted');
-select is(pg_temp.send(:'nina_token', '{"name": "Lin"}', owner_name => 'Nina'), 'P0001 exchange_rate_limited',
+select is(pg_temp.send(:'nina_token', '{"name": "Lin"}', owner_name => 'Nina'), 'P0001 exchange_rate_limited (with hint)',
 	'anonymous owner: the 51st is refused');
 
 -- Per sender: 20 cards an hour from one browser, whatever the token or owner.
@@ -358,7 +322,7 @@ select is(
 select is(
 	pg_temp.send(:'sender_token', '{"name": "Spam"}', owner_name => 'Chris',
 		guest => '00000000-0000-4000-8000-0000000000b1'),
-	'P0001 exchange_sender_limited',
+	'P0001 exchange_sender_limited (with hint)',
 	'per sender: the 21st is refused, with its own code'
 );
 select is(
@@ -413,16 +377,13 @@ select is(
 );
 
 -- The app-to-app path obeys the same token rules.
-insert into auth.users (id, email, is_anonymous) values
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0b000000-0000-4000-8000-00000000000b", "role": "authenticated", "is_anonymous": false}';
-select is(pg_temp.outcome(format('select public.accept_exchange(%L, %L)', :'kept_token', '{"name": "B"}')),
-	'P0001 exchange_token_revoked', 'app to app: a revoked token takes no card');
-select is(pg_temp.outcome(format('select public.accept_exchange(%L, %L)', :'new_token',
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
+select tests.authenticate_as('0b000000-0000-4000-8000-00000000000b');
+select is(tests.outcome(format('select public.accept_exchange(%L, %L)', :'kept_token', '{"name": "B"}')),
+	'P0001 exchange_token_revoked (with hint)', 'app to app: a revoked token takes no card');
+select is(tests.outcome(format('select public.accept_exchange(%L, %L)', :'new_token',
 		jsonb_build_object('name', 'B' || chr(8238)))),
-	'P0001 exchange_card_invalid', 'app to app: a card with a bidi override is refused');
+	'P0001 exchange_card_invalid (with hint)', 'app to app: a card with a bidi override is refused');
 reset role;
 
 select * from finish();

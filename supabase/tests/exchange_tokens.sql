@@ -12,39 +12,19 @@
 begin;
 select plan(69);
 
--- What a statement returns, or the error it raises: SQLSTATE, message, and whether a hint came
--- with it. Runs as whoever calls it.
-create function pg_temp.outcome(statement text)
-returns text
-language plpgsql
-as $$
-declare
-	result text;
-	hint text;
-begin
-	execute statement into result;
-	return result;
-exception
-	when others then
-		get stacked diagnostics hint = pg_exception_hint;
-		return format('%s %s%s', sqlstate, sqlerrm, case when hint <> '' then ' (with hint)' end);
-end;
-$$;
-
 create function pg_temp.accept(token text, card jsonb)
 returns text
 language sql
 as $$
-	select pg_temp.outcome(format('select public.accept_exchange(%L, %L)', token, card))
+	select tests.outcome(format('select public.accept_exchange(%L, %L)', token, card))
 $$;
 
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', 'a@example.test', false),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false),
-	('0c000000-0000-4000-8000-00000000000c', null, true),
-	('0d000000-0000-4000-8000-00000000000d', 'd@example.test', false),
-	('0e000000-0000-4000-8000-00000000000e', 'e@example.test', false),
-	('0f000000-0000-4000-8000-00000000000f', 'f@example.test', false);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a', 'a@example.test');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
+select tests.create_user('0c000000-0000-4000-8000-00000000000c');
+select tests.create_user('0d000000-0000-4000-8000-00000000000d', 'd@example.test');
+select tests.create_user('0e000000-0000-4000-8000-00000000000e', 'e@example.test');
+select tests.create_user('0f000000-0000-4000-8000-00000000000f', 'f@example.test');
 insert into public.profiles (owner_id, time_zone, follow_up_delay_days, follow_up_hour) values
 	('0a000000-0000-4000-8000-00000000000a', 'Asia/Taipei', 1, 9);
 insert into public.events (id, owner_id, name, starts_at, ends_at, time_zone, deleted_at) values
@@ -63,8 +43,7 @@ insert into public.events (id, owner_id, name, starts_at, ends_at, time_zone, de
 		'B''s meetup', now(), now() + interval '2 hours', 'Asia/Taipei', null);
 
 -- Anonymous visitor: no session, no access to either function or table.
-set local role anon;
-set local request.jwt.claims to '{"role": "anon"}';
+select tests.clear_authentication();
 select throws_ok(
 	'select public.create_exchange_token()',
 	'42501', 'permission denied for function create_exchange_token',
@@ -83,8 +62,7 @@ select throws_ok(
 reset role;
 
 -- Service role: server-side work reads every token but has no session to create one for.
-set local role service_role;
-set local request.jwt.claims to '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 select throws_ok(
 	'select public.create_exchange_token()',
 	'42501', 'permission denied for function create_exchange_token',
@@ -98,9 +76,7 @@ select throws_ok(
 reset role;
 
 -- Owner A creates tokens -------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 
 select public.create_exchange_token() as plain_answer \gset
 select public.create_exchange_token('e0a00000-0000-4000-8000-000000000001') ->> 'token' as event_token \gset
@@ -163,17 +139,17 @@ select is(
 	'owner: the token itself is stored nowhere in the row'
 );
 select is(
-	pg_temp.outcome($$select public.create_exchange_token('e0b00000-0000-4000-8000-000000000001')$$),
+	tests.outcome($$select public.create_exchange_token('e0b00000-0000-4000-8000-000000000001')$$),
 	'P0001 exchange_event_not_found (with hint)',
 	'owner: a token for someone else''s event is refused'
 );
 select is(
-	pg_temp.outcome($$select public.create_exchange_token('e0a00000-0000-4000-8000-000000000003')$$),
+	tests.outcome($$select public.create_exchange_token('e0a00000-0000-4000-8000-000000000003')$$),
 	'P0001 exchange_event_not_found (with hint)',
 	'owner: a token for a deleted event is refused'
 );
 select is(
-	pg_temp.outcome($$select public.create_exchange_token('e0a00000-0000-4000-8000-0000000000ff')$$),
+	tests.outcome($$select public.create_exchange_token('e0a00000-0000-4000-8000-0000000000ff')$$),
 	'P0001 exchange_event_not_found (with hint)',
 	'owner: a token for an event the server does not have is refused'
 );
@@ -196,9 +172,7 @@ select is(
 reset role;
 
 -- Stranger B scans A's QR and sends their card back ----------------------------------------------
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0b000000-0000-4000-8000-00000000000b", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0b000000-0000-4000-8000-00000000000b');
 
 select is(
 	(select count(*)::int from public.exchange_tokens),
@@ -283,9 +257,7 @@ select results_eq(
 );
 
 -- Anonymous scanner C: the same token takes many scanners while it is valid.
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0c000000-0000-4000-8000-00000000000c", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0c000000-0000-4000-8000-00000000000c');
 select is(
 	pg_temp.accept(:'event_token', '{"name": "Guest"}'),
 	'{"status": "accepted"}',
@@ -309,9 +281,7 @@ select is(
 update public.exchange_tokens set expires_at = now() - interval '1 second'
 	where token_hash = extensions.digest(:'event_token', 'sha256');
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0d000000-0000-4000-8000-00000000000d", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0d000000-0000-4000-8000-00000000000d');
 select is(
 	pg_temp.accept(:'event_token', '{"name": "Late"}'),
 	'P0001 exchange_token_expired (with hint)',
@@ -319,9 +289,7 @@ select is(
 );
 reset role;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0b000000-0000-4000-8000-00000000000b", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0b000000-0000-4000-8000-00000000000b');
 select is(
 	pg_temp.accept(:'event_token', '{"name": "林志明"}'),
 	'P0001 exchange_token_used (with hint)',
@@ -331,9 +299,7 @@ reset role;
 
 update public.exchange_tokens set expires_at = now()
 	where token_hash = extensions.digest(:'plain_token', 'sha256');
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0d000000-0000-4000-8000-00000000000d", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0d000000-0000-4000-8000-00000000000d');
 select is(
 	pg_temp.accept(:'plain_token', '{"name": "Late"}'),
 	'P0001 exchange_token_expired (with hint)',
@@ -342,9 +308,7 @@ select is(
 reset role;
 
 -- Cards: validated in SQL. Scanner D, on the owner's 30-minute tokens.
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0d000000-0000-4000-8000-00000000000d", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0d000000-0000-4000-8000-00000000000d');
 
 select is(pg_temp.accept(:'past_event_token', card), 'P0001 exchange_card_invalid (with hint)', description)
 from (values
@@ -389,9 +353,7 @@ select is(
 
 -- Deleting the event stops its tokens (exchange_guest.sql has the soft delete too).
 delete from public.events where id = 'e0a00000-0000-4000-8000-000000000004';
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0d000000-0000-4000-8000-00000000000d", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0d000000-0000-4000-8000-00000000000d');
 select is(
 	pg_temp.accept(:'recent_event_token', '{"name": "After the event was deleted"}'),
 	'P0001 exchange_token_revoked (with hint)',
@@ -420,9 +382,7 @@ select t.owner_id, t.id, '0f000000-0000-4000-8000-00000000000f',
 from generate_series(1, 30) n
 join public.exchange_tokens t on t.token_hash = extensions.digest('limit' || lpad(n::text, 17, '0'), 'sha256');
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0f000000-0000-4000-8000-00000000000f", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0f000000-0000-4000-8000-00000000000f');
 select is(
 	pg_temp.accept('limit' || lpad('31', 17, '0'), '{"name": "F"}'),
 	'{"status": "accepted"}',
@@ -441,9 +401,7 @@ select t.owner_id, t.id, '0c000000-0000-4000-8000-00000000000c', now() - make_in
 from generate_series(33, 40) n
 join public.exchange_tokens t on t.token_hash = extensions.digest('limit' || lpad(n::text, 17, '0'), 'sha256');
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0c000000-0000-4000-8000-00000000000c", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0c000000-0000-4000-8000-00000000000c');
 select is(
 	pg_temp.accept('limit' || lpad('41', 17, '0'), '{"name": "Guest"}'),
 	'{"status": "accepted"}',
@@ -468,9 +426,7 @@ update public.exchange_token_uses u set used_at = now() - interval '5 minutes'
 			from generate_series(1, 10) n
 		);
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0f000000-0000-4000-8000-00000000000f", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0f000000-0000-4000-8000-00000000000f', true);
 select is(
 	pg_temp.accept('limit' || lpad('43', 17, '0'), '{"name": "F"}'),
 	'P0001 exchange_rate_limited (with hint)',
@@ -478,9 +434,7 @@ select is(
 );
 reset role;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0f000000-0000-4000-8000-00000000000f", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0f000000-0000-4000-8000-00000000000f');
 select is(
 	pg_temp.accept('limit' || lpad('43', 17, '0'), '{"name": "F"}'),
 	'{"status": "accepted"}',
@@ -497,16 +451,14 @@ select '0e000000-0000-4000-8000-00000000000e',
 	now() - make_interval(mins => n)
 from generate_series(1, 19) n;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0e000000-0000-4000-8000-00000000000e", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0e000000-0000-4000-8000-00000000000e');
 select matches(
-	pg_temp.outcome('select public.create_exchange_token()'),
+	tests.outcome('select public.create_exchange_token()'),
 	'^\{"token": "[A-Za-z0-9_-]{22}"',
 	'create limit: the 20th token within an hour is created'
 );
 select is(
-	pg_temp.outcome('select public.create_exchange_token()'),
+	tests.outcome('select public.create_exchange_token()'),
 	'P0001 exchange_rate_limited (with hint)',
 	'create limit: the 21st within an hour is refused'
 );
@@ -520,25 +472,21 @@ select '0c000000-0000-4000-8000-00000000000c',
 	now() - make_interval(mins => n)
 from generate_series(1, 9) n;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0c000000-0000-4000-8000-00000000000c", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0c000000-0000-4000-8000-00000000000c');
 select matches(
-	pg_temp.outcome('select public.create_exchange_token()'),
+	tests.outcome('select public.create_exchange_token()'),
 	'^\{"token": "[A-Za-z0-9_-]{22}"',
 	'anonymous create limit: the 10th token within an hour is created'
 );
 select is(
-	pg_temp.outcome('select public.create_exchange_token()'),
+	tests.outcome('select public.create_exchange_token()'),
 	'P0001 exchange_rate_limited (with hint)',
 	'anonymous create limit: the 11th within an hour is refused'
 );
 reset role;
 
 -- Who sees the uses of a token ------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 select results_eq(
 	'select scanner_id from public.exchange_token_uses order by scanner_id',
 	$$values ('0b000000-0000-4000-8000-00000000000b'::uuid), ('0c000000-0000-4000-8000-00000000000c'),
@@ -547,9 +495,7 @@ select results_eq(
 );
 reset role;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a', true);
 select is(
 	(select count(*)::int from public.exchange_token_uses),
 	0,
@@ -562,9 +508,7 @@ select is(
 );
 reset role;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0b000000-0000-4000-8000-00000000000b", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0b000000-0000-4000-8000-00000000000b');
 select is(
 	(select count(*)::int from public.exchange_token_uses),
 	0,
@@ -573,11 +517,9 @@ select is(
 reset role;
 
 -- Not signed in: a session whose user no longer exists.
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0999999f-0000-4000-8000-000000000000", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0999999f-0000-4000-8000-000000000000');
 select is(
-	pg_temp.outcome('select public.create_exchange_token()'),
+	tests.outcome('select public.create_exchange_token()'),
 	'P0001 not_signed_in (with hint)',
 	'a session whose user was deleted cannot create a token'
 );

@@ -7,9 +7,8 @@ begin;
 select plan(45);
 
 -- Fixtures, as the superuser: both users, and B's profile and event for A to (not) see.
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', null, true),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
 insert into public.profiles (owner_id, display_name) values
 	('0b000000-0000-4000-8000-00000000000b', 'Stranger B');
 insert into public.events (id, owner_id, name, starts_at, ends_at, time_zone) values (
@@ -22,8 +21,7 @@ insert into public.events (id, owner_id, name, starts_at, ends_at, time_zone) va
 );
 
 -- Anonymous visitor: no session at all (anon key only). No grants, so not even RLS is reached.
-set local role anon;
-set local request.jwt.claims to '{"role": "anon"}';
+select tests.clear_authentication();
 
 select throws_ok(
 	'select * from public.profiles',
@@ -54,9 +52,7 @@ select throws_ok(
 reset role;
 
 -- Owner A: full control of their own rows, none over anyone else's.
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 
 select lives_ok(
 	$$insert into public.profiles (display_name) values ('Owner A')$$,
@@ -125,7 +121,7 @@ select throws_ok(
 reset role;
 alter table public.events disable trigger events_forbid_owner_change;
 alter table public.profiles disable trigger profiles_forbid_owner_change;
-set local role authenticated;
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 
 select throws_ok(
 	$$update public.events set owner_id = '0b000000-0000-4000-8000-00000000000b'
@@ -146,9 +142,7 @@ alter table public.events enable trigger events_forbid_owner_change;
 alter table public.profiles enable trigger profiles_forbid_owner_change;
 
 -- Stranger B: a signed-in user who must neither see nor touch A's rows.
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0b000000-0000-4000-8000-00000000000b", "role": "authenticated"}';
+select tests.authenticate_as('0b000000-0000-4000-8000-00000000000b');
 
 select results_eq(
 	'select id from public.events',
@@ -199,8 +193,7 @@ select is(
 );
 
 -- Service role: server-side jobs, which bypass RLS.
-set local role service_role;
-set local request.jwt.claims to '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 
 select is((select count(*)::int from public.events), 2, 'service role sees every owner''s events');
 select is((select count(*)::int from public.profiles), 2, 'service role sees every profile');
@@ -208,9 +201,7 @@ select is((select count(*)::int from public.profiles), 2, 'service role sees eve
 reset role;
 
 -- Owner A again: deleting their own rows.
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 
 with changed as (
 	delete from public.events where id = 'e0a00000-0000-4000-8000-000000000001' returning 1

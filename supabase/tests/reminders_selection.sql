@@ -14,16 +14,15 @@
 begin;
 select plan(35);
 
-insert into auth.users (id, email) values
-	('0a000000-0000-4000-8000-0000000000a1', 't@example.test'),
-	('0a000000-0000-4000-8000-0000000000a2', 'n@example.test'),
-	('0a000000-0000-4000-8000-0000000000a3', 'z@example.test'),
-	('0a000000-0000-4000-8000-0000000000a4', 'e@example.test'),
-	('0a000000-0000-4000-8000-0000000000a5', 'l@example.test'),
-	('0a000000-0000-4000-8000-0000000000a6', 'm@example.test'),
-	('0a000000-0000-4000-8000-0000000000a7', 'i@example.test'),
-	('0a000000-0000-4000-8000-00000000000a', 'a@example.test'),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
+select tests.create_user('0a000000-0000-4000-8000-0000000000a1', 't@example.test');
+select tests.create_user('0a000000-0000-4000-8000-0000000000a2', 'n@example.test');
+select tests.create_user('0a000000-0000-4000-8000-0000000000a3', 'z@example.test');
+select tests.create_user('0a000000-0000-4000-8000-0000000000a4', 'e@example.test');
+select tests.create_user('0a000000-0000-4000-8000-0000000000a5', 'l@example.test');
+select tests.create_user('0a000000-0000-4000-8000-0000000000a6', 'm@example.test');
+select tests.create_user('0a000000-0000-4000-8000-0000000000a7', 'i@example.test');
+select tests.create_user('0a000000-0000-4000-8000-00000000000a', 'a@example.test');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
 insert into public.profiles (owner_id, time_zone, follow_up_hour) values
 	('0a000000-0000-4000-8000-0000000000a1', 'Asia/Taipei', 9),
 	('0a000000-0000-4000-8000-0000000000a2', 'America/New_York', 9),

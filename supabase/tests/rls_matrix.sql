@@ -184,10 +184,9 @@ select is(
 
 -- Fixtures, as postgres: a few rows of A's and of B's in every table (A's profile comes from A).
 -- C only scans A's QR; the service role gives C a profile.
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', 'a@example.test', false),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false),
-	('0c000000-0000-4000-8000-00000000000c', null, true);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a', 'a@example.test');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
+select tests.create_user('0c000000-0000-4000-8000-00000000000c');
 insert into public.profiles (owner_id, display_name) values
 	('0b000000-0000-4000-8000-00000000000b', 'Stranger B');
 insert into public.events (id, owner_id, name, starts_at, ends_at, time_zone) values

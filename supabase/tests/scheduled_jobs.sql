@@ -9,10 +9,9 @@
 begin;
 select plan(41);
 
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', 'a@example.test', false),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false),
-	('0c000000-0000-4000-8000-00000000000c', 'c@example.test', false);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a', 'a@example.test');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
+select tests.create_user('0c000000-0000-4000-8000-00000000000c', 'c@example.test');
 insert into public.profiles (owner_id, time_zone, follow_up_hour, follow_up_skip_weekends) values
 	('0a000000-0000-4000-8000-00000000000a', 'Asia/Taipei', 9, true),
 	('0c000000-0000-4000-8000-00000000000c', 'Europe/London', 18, false);
@@ -176,7 +175,7 @@ insert into public.exchange_token_uses (owner_id, token_id, scanner_id, used_at)
 		'0b000000-0000-4000-8000-00000000000b', '2027-03-07 12:00+00');
 
 select is(
-	public.expire_exchange_tokens('2027-03-09 12:00+00'),
+	internal.expire_exchange_tokens('2027-03-09 12:00+00'),
 	1,
 	'tokens: one expired more than a day ago'
 );
@@ -192,7 +191,7 @@ select is(
 	'tokens: the uses of a removed token go with it'
 );
 select throws_ok(
-	'select public.expire_exchange_tokens(null)',
+	'select internal.expire_exchange_tokens(null)',
 	'22023', null,
 	'tokens: a missing clock is refused'
 );
@@ -247,15 +246,13 @@ select throws_ok(
 );
 
 -- Who may run the jobs ---------------------------------------------------------------------------
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 select throws_ok(
 	$$select internal.schedule_keep_in_touch_follow_ups(now())$$,
 	'42501', null, 'a signed-in user cannot run the keep-in-touch job'
 );
 select throws_ok(
-	$$select public.expire_exchange_tokens(now())$$,
+	$$select internal.expire_exchange_tokens(now())$$,
 	'42501', null, 'a signed-in user cannot run the token job'
 );
 select throws_ok(
@@ -264,15 +261,14 @@ select throws_ok(
 );
 reset role;
 
-set local role service_role;
-set local request.jwt.claims to '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 select is(
 	internal.schedule_keep_in_touch_follow_ups('2027-03-10 12:00+00'),
 	0,
 	'the service role can run the keep-in-touch job'
 );
 select is(
-	public.expire_exchange_tokens('2027-03-10 12:00+00'),
+	internal.expire_exchange_tokens('2027-03-10 12:00+00'),
 	2,
 	'the service role can run the token job'
 );
@@ -289,7 +285,7 @@ reset role;
 
 -- Account deletion -------------------------------------------------------------------------------
 -- D has one of everything, and scanned A's QR; A keeps the connection that scan made.
-insert into auth.users (id, is_anonymous) values ('0d000000-0000-4000-8000-00000000000d', true);
+select tests.create_user('0d000000-0000-4000-8000-00000000000d');
 insert into public.profiles (owner_id) values ('0d000000-0000-4000-8000-00000000000d');
 insert into public.events (id, owner_id, name, starts_at, ends_at, time_zone) values
 	('e0d00000-0000-4000-8000-000000000001', '0d000000-0000-4000-8000-00000000000d',
@@ -352,8 +348,7 @@ select results_eq(
 	'delete my account: D starts with a profile, event, connection, follow-up, token and scan'
 );
 
-set local role anon;
-set local request.jwt.claims to '{"role": "anon"}';
+select tests.clear_authentication();
 select throws_ok(
 	'select public.delete_my_account()', '42501', null,
 	'delete my account: an anonymous visitor cannot call it'
@@ -368,9 +363,7 @@ select throws_ok(
 );
 reset role;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0d000000-0000-4000-8000-00000000000d", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0d000000-0000-4000-8000-00000000000d');
 select lives_ok('select public.delete_my_account()', 'delete my account: D deletes their account');
 reset role;
 
@@ -421,7 +414,7 @@ select case
 				('rapport-delete-stale-anonymous-users', '45 3 * * *',
 					'call internal.run_delete_stale_anonymous_users()', true),
 				('rapport-expire-exchange-tokens', '30 3 * * *',
-					'select public.expire_exchange_tokens(now())', true),
+					'select internal.expire_exchange_tokens(now())', true),
 				('rapport-keep-in-touch-follow-ups', '0 * * * *',
 					'call internal.run_keep_in_touch_follow_ups()', true),
 				('rapport-send-reminders', '*/15 * * * *', 'call internal.run_reminders()', true)$$,

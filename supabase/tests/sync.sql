@@ -6,65 +6,14 @@
 begin;
 select plan(61);
 
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', null, true),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
 insert into public.events (id, owner_id, name, starts_at, ends_at, time_zone, updated_at) values
 	('e0b00000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-00000000000b',
 		'B''s meetup', '2025-12-02 19:00+08', '2025-12-02 21:00+08', 'Asia/Taipei', '2025-12-02 00:00Z');
 insert into public.connections (id, owner_id, card, met_at, updated_at) values
 	('c0b00000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-00000000000b',
 		'{"name": "B''s friend"}', '2025-12-02 20:00+08', '2025-12-02 00:00Z');
-
--- The wire rows of docs/sync.md, complete, with the fields a test varies as arguments.
-create function pg_temp.event(id text, updated_at text, name text default 'Frontend meetup')
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object(
-		'id', id, 'name', name, 'topic', null, 'context', 'meetup',
-		'starts_at', '2025-12-03T19:00:00+08:00', 'ends_at', '2025-12-03T21:30:00+08:00',
-		'venue', 'Taipei', 'time_zone', 'Asia/Taipei', 'updated_at', updated_at, 'deleted_at', null
-	)
-$$;
-
-create function pg_temp.connection(id text, updated_at text, event_id text default null)
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object(
-		'id', id, 'card', '{"name": "陳怡君", "channels": []}'::jsonb, 'event_id', event_id,
-		'met_at', '2025-12-03T20:10:00+08:00', 'note', null, 'prompt_text', null, 'tags', '[]'::jsonb,
-		'tier', 'none', 'last_contacted_at', null, 'source', 'scan', 'updated_at', updated_at,
-		'deleted_at', null
-	)
-$$;
-
-create function pg_temp.follow_up(id text, connection_id text, updated_at text, status text)
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object(
-		'id', id, 'connection_id', connection_id, 'kind', 'post_event', 'cycle', 0,
-		'due_at', '2025-12-04T09:00:00+08:00', 'status', status, 'snoozed_until', null,
-		'done_at', null, 'updated_at', updated_at, 'deleted_at', null
-	)
-$$;
-
--- The results of pushing these changes.
-create function pg_temp.push(variadic changes jsonb[])
-returns jsonb
-language sql
-as $$
-	select public.sync_push(to_jsonb(changes)) -> 'results'
-$$;
-
-create function pg_temp.upsert(table_name text, row_ jsonb)
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object('table', table_name, 'op', 'upsert', 'row', row_)
-$$;
 
 -- Grants ---------------------------------------------------------------------------------------
 
@@ -84,17 +33,14 @@ select is(
 	'both run as the caller, so RLS does the owner check'
 );
 
-set local role anon;
-set local request.jwt.claims to '{"role": "anon"}';
+select tests.clear_authentication();
 select throws_ok($$select public.sync_push('[]')$$, '42501', null, 'anon: sync_push is refused');
 select throws_ok($$select public.sync_pull()$$, '42501', null, 'anon: sync_pull is refused');
 reset role;
 
 -- Owner A ----------------------------------------------------------------------------------------
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 
 -- Batch limits.
 select throws_ok($$select public.sync_push('{"table": "events"}')$$, 'P0001', 'sync_batch_invalid',
@@ -105,7 +51,7 @@ select throws_ok($$select public.sync_push(null)$$, 'P0001', 'sync_batch_invalid
 	'a missing batch is refused');
 select throws_ok(
 	$$select public.sync_push((
-		select jsonb_agg(pg_temp.upsert('events', pg_temp.event(gen_random_uuid()::text, '2025-12-02T00:00:00Z')))
+		select jsonb_agg(tests.upsert('events', tests.event(gen_random_uuid()::text, '2025-12-02T00:00:00Z')))
 		from generate_series(1, 501)
 	))$$,
 	'P0001', 'sync_batch_invalid',
@@ -114,7 +60,7 @@ select throws_ok(
 select is((select count(*) from public.events), 0::bigint, 'the refused batches stored nothing');
 select is(
 	(select jsonb_array_length(public.sync_push((
-		select jsonb_agg(pg_temp.upsert('events', pg_temp.event(gen_random_uuid()::text, '2025-12-02T00:00:00Z')))
+		select jsonb_agg(tests.upsert('events', tests.event(gen_random_uuid()::text, '2025-12-02T00:00:00Z')))
 		from generate_series(1, 500)
 	)) -> 'results')),
 	500,
@@ -125,7 +71,7 @@ delete from public.events;
 
 -- Applied, stale, last writer wins.
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T10:00:00Z'))),
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T10:00:00Z'))),
 	'[{"index": 0, "table": "events", "id": "e0a00000-0000-4000-8000-000000000001", "status": "applied"}]',
 	'a new event is applied'
 );
@@ -136,12 +82,12 @@ select is(
 	'it is stored for the caller with the pushed fields'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T10:00:00Z', 'Replayed'))) -> 0 ->> 'status',
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T10:00:00Z', 'Replayed'))) -> 0 ->> 'status',
 	'stale',
 	'the same updated_at again is stale (a replay)'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T09:59:59.999Z', 'Older'))) -> 0 ->> 'status',
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T09:59:59.999Z', 'Older'))) -> 0 ->> 'status',
 	'stale',
 	'an older updated_at is stale'
 );
@@ -151,12 +97,12 @@ select is(
 	'stale pushes change nothing'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T18:00:00+08:00', 'Same instant'))) -> 0 ->> 'status',
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T18:00:00+08:00', 'Same instant'))) -> 0 ->> 'status',
 	'stale',
 	'the same instant written with another offset is stale'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T18:00:00.001+08:00', 'Renamed'))) -> 0 ->> 'status',
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000001', '2025-12-02T18:00:00.001+08:00', 'Renamed'))) -> 0 ->> 'status',
 	'applied',
 	'a strictly later updated_at wins, by a millisecond'
 );
@@ -168,16 +114,16 @@ select is(
 
 -- Rejected: one bad field each, named in message.
 select is(
-	pg_temp.push(
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"context": "party"}'),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z', repeat('x', 201))),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"time_zone": "Mars/Olympus"}'),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02 10:00:00')),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"starts_at": "2026-02-30T10:00:00Z"}'),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"ends_at": "2025-12-02T00:00:00Z"}'),
-		pg_temp.upsert('events', pg_temp.event('not-a-uuid', '2025-12-02T10:00:00Z')),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') - 'name'),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"venue": 42}')
+	tests.push(
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"context": "party"}'),
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z', repeat('x', 201))),
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"time_zone": "Mars/Olympus"}'),
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02 10:00:00')),
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"starts_at": "2026-02-30T10:00:00Z"}'),
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"ends_at": "2025-12-02T00:00:00Z"}'),
+		tests.upsert('events', tests.event('not-a-uuid', '2025-12-02T10:00:00Z')),
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') - 'name'),
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000002', '2025-12-02T10:00:00Z') || '{"venue": 42}')
 	),
 	jsonb_build_array(
 		'{"index": 0, "table": "events", "id": "e0a00000-0000-4000-8000-000000000002", "status": "rejected", "code": "invalid_row", "message": "context"}'::jsonb,
@@ -193,7 +139,7 @@ select is(
 	'invalid fields are rejected with the column (or the multi-column constraint) in message'
 );
 select is(
-	pg_temp.push(
+	tests.push(
 		'{"table": "contacts", "op": "upsert", "row": {}}',
 		'{"table": "events", "op": "merge", "row": {}}',
 		'{"table": "events", "op": "upsert", "row": "e0a00000"}',
@@ -210,10 +156,10 @@ select is((select count(*) from public.events where id = 'e0a00000-0000-4000-800
 
 -- One bad change never blocks the others.
 select is(
-	(select jsonb_agg(result ->> 'status') from jsonb_array_elements(pg_temp.push(
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000003', '2025-12-02T10:00:00Z')),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000004', '2025-12-02T10:00:00Z') || '{"context": "party"}'),
-		pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000005', '2025-12-02T10:00:00Z'))
+	(select jsonb_agg(result ->> 'status') from jsonb_array_elements(tests.push(
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000003', '2025-12-02T10:00:00Z')),
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000004', '2025-12-02T10:00:00Z') || '{"context": "party"}'),
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000005', '2025-12-02T10:00:00Z'))
 	)) result),
 	'["applied", "rejected", "applied"]',
 	'good, bad, good: the good ones apply'
@@ -228,32 +174,32 @@ select is(
 
 -- Deferred: references to rows the caller does not have.
 select is(
-	pg_temp.push(pg_temp.upsert('connections', pg_temp.connection(
+	tests.push(tests.upsert('connections', tests.connection(
 		'c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:00:00Z', 'e0a00000-0000-4000-8000-0000000000ff'))),
 	'[{"index": 0, "table": "connections", "id": "c0a00000-0000-4000-8000-000000000001", "status": "deferred", "code": "missing_reference", "message": "event_id"}]',
 	'a connection at an event not pushed yet is deferred'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('connections', pg_temp.connection(
+	tests.push(tests.upsert('connections', tests.connection(
 		'c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:00:00Z', 'e0b00000-0000-4000-8000-000000000001'))) -> 0 ->> 'status',
 	'deferred',
 	'a connection at someone else''s event reads the same: deferred, nothing told'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
+	tests.push(tests.upsert('follow_ups', tests.follow_up(
 		'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-0000000000ff', '2025-12-03T12:00:00Z', 'pending'))),
 	'[{"index": 0, "table": "follow_ups", "id": "f0a00000-0000-4000-8000-000000000001", "status": "deferred", "code": "missing_reference", "message": "connection_id"}]',
 	'a follow-up of a connection not pushed yet is deferred'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
+	tests.push(tests.upsert('follow_ups', tests.follow_up(
 		'f0a00000-0000-4000-8000-000000000001', 'c0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z', 'done'))) -> 0 ->> 'status',
 	'deferred',
 	'a follow-up merged into someone else''s connection is deferred, not applied nor stale'
 );
 select is(
-	pg_temp.push(
-		pg_temp.upsert('connections', pg_temp.connection(
+	tests.push(
+		tests.upsert('connections', tests.connection(
 			'c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:00:00Z', 'e0a00000-0000-4000-8000-000000000001'))
 	) -> 0 ->> 'status',
 	'applied',
@@ -268,7 +214,7 @@ select is(
 );
 create temp table scheduled as
 	select id from public.follow_ups where connection_id = 'c0a00000-0000-4000-8000-000000000001';
-create temp table merged_follow_up as select pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
+create temp table merged_follow_up as select tests.push(tests.upsert('follow_ups', tests.follow_up(
 	'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001', '2025-12-04T10:00:00Z', 'done'))
 ) -> 0 as result;
 select is(
@@ -292,7 +238,7 @@ select is(
 	'the server row keeps its id and takes the pushed fields'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
+	tests.push(tests.upsert('follow_ups', tests.follow_up(
 		'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001', '2025-12-04T09:00:00Z', 'skipped'))) -> 0 ->> 'status',
 	'stale',
 	'an older copy is stale'
@@ -303,14 +249,14 @@ select is(
 	'and leaves the merged row alone'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
+	tests.push(tests.upsert('follow_ups', tests.follow_up(
 		'f0a00000-0000-4000-8000-000000000002', 'c0a00000-0000-4000-8000-000000000001', '2025-12-05T00:00:00Z', 'someday'))),
 	'[{"index": 0, "table": "follow_ups", "id": "f0a00000-0000-4000-8000-000000000002", "status": "rejected", "code": "invalid_row", "message": "status"}]',
 	'an unknown follow-up status is rejected'
 );
 
 select is(
-	pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
+	tests.push(tests.upsert('follow_ups', tests.follow_up(
 		(select id::text from scheduled), 'c0a00000-0000-4000-8000-000000000001', '2025-12-05T00:00:00Z', 'pending')
 		|| '{"kind": "keep_in_touch", "cycle": 1}')) -> 0 ->> 'message',
 	'id',
@@ -319,7 +265,7 @@ select is(
 
 -- Tombstones.
 select is(
-	pg_temp.push('{"table": "events", "op": "delete", "row": {"id": "e0a00000-0000-4000-8000-000000000003", "updated_at": "2025-12-06T00:00:00Z"}}') -> 0 ->> 'status',
+	tests.push('{"table": "events", "op": "delete", "row": {"id": "e0a00000-0000-4000-8000-000000000003", "updated_at": "2025-12-06T00:00:00Z"}}') -> 0 ->> 'status',
 	'applied',
 	'a newer delete is applied'
 );
@@ -329,41 +275,41 @@ select is(
 	'it keeps the row as a tombstone: deleted_at = updated_at = the delete''s time'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0a00000-0000-4000-8000-000000000003', '2025-12-05T00:00:00Z', 'Undeleted?'))) -> 0 ->> 'status',
+	tests.push(tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000003', '2025-12-05T00:00:00Z', 'Undeleted?'))) -> 0 ->> 'status',
 	'stale',
 	'an edit older than the delete cannot bring the row back'
 );
 select is(
-	pg_temp.push('{"table": "events", "op": "delete", "row": {"id": "e0a00000-0000-4000-8000-000000000003", "updated_at": "2025-12-06T00:00:00Z"}}') -> 0 ->> 'status',
+	tests.push('{"table": "events", "op": "delete", "row": {"id": "e0a00000-0000-4000-8000-000000000003", "updated_at": "2025-12-06T00:00:00Z"}}') -> 0 ->> 'status',
 	'stale',
 	'the same delete again is stale'
 );
 select is(
-	pg_temp.push('{"table": "connections", "op": "delete", "row": {"id": "c0a00000-0000-4000-8000-0000000000ee", "updated_at": "2025-12-06T00:00:00Z"}}'),
+	tests.push('{"table": "connections", "op": "delete", "row": {"id": "c0a00000-0000-4000-8000-0000000000ee", "updated_at": "2025-12-06T00:00:00Z"}}'),
 	'[{"index": 0, "table": "connections", "id": "c0a00000-0000-4000-8000-0000000000ee", "status": "applied"}]',
 	'a delete of a row the server never had answers applied'
 );
 select is((select count(*) from public.connections where id = 'c0a00000-0000-4000-8000-0000000000ee'), 0::bigint,
 	'and stores nothing');
 select is(
-	pg_temp.push('{"table": "events", "op": "delete", "row": {"id": "e0a00000-0000-4000-8000-000000000005"}}'),
+	tests.push('{"table": "events", "op": "delete", "row": {"id": "e0a00000-0000-4000-8000-000000000005"}}'),
 	'[{"index": 0, "table": "events", "id": "e0a00000-0000-4000-8000-000000000005", "status": "rejected", "code": "invalid_row", "message": "updated_at"}]',
 	'a delete without updated_at is rejected'
 );
 
 -- Someone else's ids.
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z', 'Hijacked'))),
+	tests.push(tests.upsert('events', tests.event('e0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z', 'Hijacked'))),
 	'[{"index": 0, "table": "events", "id": "e0b00000-0000-4000-8000-000000000001", "status": "rejected", "code": "owned_elsewhere"}]',
 	'an event id of another user is rejected as owned_elsewhere, with nothing else said'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('events', pg_temp.event('e0b00000-0000-4000-8000-000000000001', '2000-01-01T00:00:00Z', 'Hijacked'))) -> 0 ->> 'code',
+	tests.push(tests.upsert('events', tests.event('e0b00000-0000-4000-8000-000000000001', '2000-01-01T00:00:00Z', 'Hijacked'))) -> 0 ->> 'code',
 	'owned_elsewhere',
 	'whether or not the push is newer than their row (stale would tell its age)'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('connections', pg_temp.connection('c0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z'))) -> 0 ->> 'code',
+	tests.push(tests.upsert('connections', tests.connection('c0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z'))) -> 0 ->> 'code',
 	'owned_elsewhere',
 	'a connection id of another user is rejected as owned_elsewhere'
 );
@@ -372,9 +318,9 @@ reset role;
 create temp table b_follow_up as
 	select id from public.follow_ups where connection_id = 'c0b00000-0000-4000-8000-000000000001';
 grant select on b_follow_up to authenticated;
-set local role authenticated;
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 select is(
-	(pg_temp.push(pg_temp.upsert('follow_ups', pg_temp.follow_up(
+	(tests.push(tests.upsert('follow_ups', tests.follow_up(
 		(select id::text from b_follow_up), 'c0a00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z', 'skipped')))
 		-> 0) - 'id',
 	'{"index": 0, "table": "follow_ups", "status": "rejected", "code": "owned_elsewhere"}',
@@ -388,9 +334,7 @@ select is(
 
 -- The profile: one per user, never with an id.
 select is(
-	pg_temp.push(pg_temp.upsert('profiles', '{"display_name": "林小美", "card": {"name": "林小美"}, "locale": "zh-TW",
-		"time_zone": "Asia/Taipei", "follow_up_delay_days": 2, "follow_up_hour": 9,
-		"follow_up_skip_weekends": false, "updated_at": "2025-12-02T00:00:00Z", "deleted_at": null}')),
+	tests.push(tests.upsert('profiles', tests.profile('2025-12-02T00:00:00Z'))),
 	'[{"index": 0, "table": "profiles", "id": null, "status": "applied"}]',
 	'the profile is applied'
 );
@@ -400,16 +344,14 @@ select is(
 	'as the caller''s own row'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('profiles', '{"display_name": "x", "card": {}, "locale": "fr",
-		"time_zone": "Asia/Taipei", "follow_up_delay_days": 2, "follow_up_hour": 9,
-		"follow_up_skip_weekends": false, "updated_at": "2025-12-03T00:00:00Z"}')) -> 0 ->> 'message',
+	tests.push(tests.upsert('profiles',
+		tests.profile('2025-12-03T00:00:00Z') || '{"locale": "fr"}')) -> 0 ->> 'message',
 	'locale',
 	'an unsupported locale is rejected'
 );
 select is(
-	pg_temp.push(pg_temp.upsert('profiles', '{"display_name": "x", "card": {}, "locale": "en",
-		"time_zone": "Asia/Taipei", "follow_up_delay_days": 1.5, "follow_up_hour": 9,
-		"follow_up_skip_weekends": false, "updated_at": "2025-12-03T00:00:00Z"}')) -> 0 ->> 'message',
+	tests.push(tests.upsert('profiles',
+		tests.profile('2025-12-03T00:00:00Z') || '{"follow_up_delay_days": 1.5}')) -> 0 ->> 'message',
 	'follow_up_delay_days',
 	'a fractional delay is rejected'
 );

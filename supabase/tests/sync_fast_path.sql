@@ -14,65 +14,13 @@ select plan(46);
 -- Counted per transaction only when tracked; superusers only may turn it on.
 set local track_functions = 'pl';
 
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', null, true),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
 insert into public.profiles (owner_id, time_zone, follow_up_delay_days, follow_up_hour) values
 	('0a000000-0000-4000-8000-00000000000a', 'Asia/Taipei', 2, 9);
 insert into public.connections (id, owner_id, card, met_at, updated_at) values
 	('c0b00000-0000-4000-8000-000000000001', '0b000000-0000-4000-8000-00000000000b',
 		'{"name": "B''s friend"}', '2025-12-02 20:00+08', '2025-12-02 00:00Z');
-
--- Wire rows of docs/sync.md, with the fields a test varies as arguments.
-create function pg_temp.event(id text, updated_at text, name text default 'Frontend meetup')
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object('table', 'events', 'op', 'upsert', 'row', jsonb_build_object(
-		'id', id, 'name', name, 'topic', null, 'context', 'meetup',
-		'starts_at', '2025-12-03T19:00:00+08:00', 'ends_at', '2025-12-03T21:30:00+08:00',
-		'venue', 'Taipei', 'time_zone', 'Asia/Taipei', 'updated_at', updated_at, 'deleted_at', null
-	))
-$$;
-
-create function pg_temp.connection(id text, updated_at text, event_id text default null)
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object('table', 'connections', 'op', 'upsert', 'row', jsonb_build_object(
-		'id', id, 'card', '{"name": "陳怡君", "channels": [{"kind": "line", "value": "yijun"}]}'::jsonb,
-		'event_id', event_id, 'met_at', '2025-12-03T20:10:00.123+08:00', 'note', '聊到開源',
-		'prompt_text', null, 'tags', '["開源", "前端"]'::jsonb, 'tier', 'regular',
-		'last_contacted_at', null, 'source', 'scan', 'updated_at', updated_at, 'deleted_at', null
-	))
-$$;
-
-create function pg_temp.follow_up(
-	id text,
-	connection_id text,
-	updated_at text,
-	status text,
-	kind text default 'post_event',
-	cycle integer default 0
-)
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object('table', 'follow_ups', 'op', 'upsert', 'row', jsonb_build_object(
-		'id', id, 'connection_id', connection_id, 'kind', kind, 'cycle', cycle,
-		'due_at', '2025-12-05T09:00:00+08:00', 'status', status, 'snoozed_until', null,
-		'done_at', null, 'updated_at', updated_at, 'deleted_at', null
-	))
-$$;
-
-create function pg_temp.tombstone(table_name text, id text, updated_at text)
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object(
-		'table', table_name, 'op', 'delete', 'row', jsonb_build_object('id', id, 'updated_at', updated_at)
-	)
-$$;
 
 -- Calls of the loop's field parsers so far in this transaction.
 create function pg_temp.parser_calls()
@@ -184,28 +132,34 @@ as $$
 	from jsonb_array_elements(results) r
 $$;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 
 -- People met at an event: the event, each new connection and the follow-up the app scheduled
 -- offline. One follow-up is the app's copy of the one the trigger makes (same updated_at:
 -- stale), one is newer (applied, into the trigger's row), one is a keep-in-touch round of its own.
+create temp table met_batch as select jsonb_build_array(
+	tests.upsert('events', tests.event(
+		'e0a00000-0000-4000-8000-000000000001', '2025-12-03T11:00:00Z')),
+	tests.upsert('connections', tests.connection(
+		'c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:10:00Z',
+		'e0a00000-0000-4000-8000-000000000001')),
+	tests.upsert('follow_ups', tests.follow_up(
+		'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001',
+		'2025-12-03T12:10:00Z', 'pending')),
+	tests.upsert('connections', tests.connection(
+		'c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00.5+08:00',
+		'e0a00000-0000-4000-8000-000000000001')),
+	tests.upsert('follow_ups', tests.follow_up(
+		'f0a00000-0000-4000-8000-000000000002', 'c0a00000-0000-4000-8000-000000000002',
+		'2025-12-03T13:00:00Z', 'done')),
+	tests.upsert('connections', tests.connection(
+		'C0A00000-0000-4000-8000-000000000003', '2025-12-03T12:30:00+0800')),
+	tests.upsert('follow_ups', tests.follow_up(
+		'f0a00000-0000-4000-8000-000000000003', 'c0a00000-0000-4000-8000-000000000003',
+		'2025-12-03T12:30:00Z', 'pending', 'keep_in_touch', 1))
+) as changes;
 create temp table met as select pg_temp.both_ways(
-	jsonb_build_array(
-		pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-03T11:00:00Z'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:10:00Z',
-			'e0a00000-0000-4000-8000-000000000001'),
-		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001',
-			'2025-12-03T12:10:00Z', 'pending'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00.5+08:00',
-			'e0a00000-0000-4000-8000-000000000001'),
-		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000002', 'c0a00000-0000-4000-8000-000000000002',
-			'2025-12-03T13:00:00Z', 'done'),
-		pg_temp.connection('C0A00000-0000-4000-8000-000000000003', '2025-12-03T12:30:00+0800'),
-		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000003', 'c0a00000-0000-4000-8000-000000000003',
-			'2025-12-03T12:30:00Z', 'pending', 'keep_in_touch', 1)
-	),
+	(select changes from met_batch),
 	'{"table": "contacts", "op": "upsert", "row": {}}'
 ) as x;
 
@@ -253,21 +207,13 @@ select is(
 	'people met: a follow-up nothing merges with is stored under the pushed id'
 );
 
--- Most of that batch again, as after an answer that got lost: all stale.
+-- That batch again but for its last connection and follow-up, as after an answer that got lost:
+-- all stale.
 create temp table replayed as select pg_temp.both_ways(
-	jsonb_build_array(
-		pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-03T11:00:00Z'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000001', '2025-12-03T12:10:00Z',
-			'e0a00000-0000-4000-8000-000000000001'),
-		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001',
-			'2025-12-03T12:10:00Z', 'pending'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00.5+08:00',
-			'e0a00000-0000-4000-8000-000000000001'),
-		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000002', 'c0a00000-0000-4000-8000-000000000002',
-			'2025-12-03T13:00:00Z', 'done')
-	),
+	(select jsonb_path_query_array(changes, '$[0 to 4]') from met_batch),
 	-- 30 February: the pass casts it and gives up, the loop rejects it.
-	pg_temp.event('e0a00000-0000-4000-8000-000000000009', '2026-02-30T00:00:00Z')
+	tests.upsert('events', tests.event(
+		'e0a00000-0000-4000-8000-000000000009', '2026-02-30T00:00:00Z'))
 ) as x;
 
 select is((select x -> 'pass_calls' from replayed), '0', 'replay: the pass takes the batch');
@@ -284,16 +230,22 @@ select is((select x -> 'pass_rows' from replayed), (select x -> 'loop_rows' from
 -- Edits from another device: last writer wins, to the millisecond, whatever the offset.
 create temp table edited as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-12-03T19:00:00.001+08:00', 'Renamed'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000001', '2025-12-03T20:10:00+08:00'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00Z'),
-		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001',
-			'2025-12-03T12:09:59.999Z', 'skipped'),
-		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000003', 'C0A00000-0000-4000-8000-000000000003',
-			'2025-12-04T00:00:00+00', 'done', 'keep_in_touch', 1)
+		tests.upsert('events', tests.event(
+			'e0a00000-0000-4000-8000-000000000001', '2025-12-03T19:00:00.001+08:00', 'Renamed')),
+		tests.upsert('connections', tests.connection(
+			'c0a00000-0000-4000-8000-000000000001', '2025-12-03T20:10:00+08:00')),
+		tests.upsert('connections', tests.connection(
+			'c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00Z')),
+		tests.upsert('follow_ups', tests.follow_up(
+			'f0a00000-0000-4000-8000-000000000001', 'c0a00000-0000-4000-8000-000000000001',
+			'2025-12-03T12:09:59.999Z', 'skipped')),
+		tests.upsert('follow_ups', tests.follow_up(
+			'f0a00000-0000-4000-8000-000000000003', 'C0A00000-0000-4000-8000-000000000003',
+			'2025-12-04T00:00:00+00', 'done', 'keep_in_touch', 1))
 	),
 	-- B's connection: owned elsewhere.
-	pg_temp.connection('c0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z')
+	tests.upsert('connections', tests.connection(
+		'c0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z'))
 ) as x;
 
 select is((select x -> 'pass_calls' from edited), '0', 'edits: the pass takes the batch');
@@ -310,7 +262,8 @@ select is((select x -> 'pass_rows' from edited), (select x -> 'loop_rows' from e
 -- though its row is older, and an event dated far ahead.
 select pg_temp.both_ways(
 	jsonb_build_array(jsonb_set(
-		pg_temp.connection('c0a00000-0000-4000-8000-0000000000a4', '2025-12-04T10:00:00Z'),
+		tests.upsert('connections', tests.connection(
+			'c0a00000-0000-4000-8000-0000000000a4', '2025-12-04T10:00:00Z')),
 		'{row,field_updated_at}',
 		'{"note": "2025-12-04T08:00:00Z", "tags": "2025-12-04T10:00:00Z", "tier": "2025-12-04T10:00:00Z"}'
 	)),
@@ -319,12 +272,14 @@ select pg_temp.both_ways(
 create temp table merged as select pg_temp.both_ways(
 	jsonb_build_array(
 		jsonb_set(jsonb_set(jsonb_set(
-			pg_temp.connection('c0a00000-0000-4000-8000-0000000000a4', '2025-12-04T09:00:00Z'),
+			tests.upsert('connections', tests.connection(
+				'c0a00000-0000-4000-8000-0000000000a4', '2025-12-04T09:00:00Z')),
 			'{row,field_updated_at}',
 			'{"note": "2025-12-04T09:00:00Z", "tags": "2025-12-04T07:00:00Z", "tier": "2025-12-04T07:00:00Z"}'),
 			'{row,note}', '"Later note"'),
 			'{row,tags}', '["older"]'),
-		pg_temp.event('e0a00000-0000-4000-8000-0000000000a4', '2099-01-01T00:00:00Z', 'Ahead')
+		tests.upsert('events', tests.event(
+			'e0a00000-0000-4000-8000-0000000000a4', '2099-01-01T00:00:00Z', 'Ahead'))
 	),
 	'{"table": "contacts", "op": "upsert", "row": {}}'
 ) as x;
@@ -349,13 +304,13 @@ select is(
 -- Tombstones.
 create temp table deleted as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000001', '2025-12-06T00:00:00Z'),
-		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00Z'),
-		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-0000000000ee', '2025-12-06T00:00:00Z'),
-		pg_temp.tombstone('connections', 'c0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z')
+		tests.tombstone('events', 'e0a00000-0000-4000-8000-000000000001', '2025-12-06T00:00:00Z'),
+		tests.tombstone('connections', 'c0a00000-0000-4000-8000-000000000002', '2025-12-03T12:20:00Z'),
+		tests.tombstone('connections', 'c0a00000-0000-4000-8000-0000000000ee', '2025-12-06T00:00:00Z'),
+		tests.tombstone('connections', 'c0b00000-0000-4000-8000-000000000001', '2099-01-01T00:00:00Z')
 	),
 	-- The same row twice: the pass cannot tell which the loop would see first.
-	pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000001', '2025-12-06T00:00:00Z')
+	tests.tombstone('events', 'e0a00000-0000-4000-8000-000000000001', '2025-12-06T00:00:00Z')
 ) as x;
 
 select ok((select (x ->> 'pass_calls')::integer > 0 from deleted),
@@ -365,12 +320,12 @@ select is((select pg_temp.statuses(x -> 'pass_results') from deleted), 'applied 
 
 create temp table deleted_own as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000002', '2025-12-06T00:00:00Z'),
-		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000001', '2025-12-07T00:00:00Z'),
-		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000003', '2025-12-03T04:29:59Z'),
-		pg_temp.tombstone('connections', 'c0a00000-0000-4000-8000-000000000002', '2025-12-03T20:20:00+08:00')
+		tests.tombstone('events', 'e0a00000-0000-4000-8000-000000000002', '2025-12-06T00:00:00Z'),
+		tests.tombstone('connections', 'c0a00000-0000-4000-8000-000000000001', '2025-12-07T00:00:00Z'),
+		tests.tombstone('connections', 'c0a00000-0000-4000-8000-000000000003', '2025-12-03T04:29:59Z'),
+		tests.tombstone('connections', 'c0a00000-0000-4000-8000-000000000002', '2025-12-03T20:20:00+08:00')
 	),
-	pg_temp.tombstone('events', 'e0a00000-0000-4000-8000-000000000002', '2025-12-06T00:00:00Z')
+	tests.tombstone('events', 'e0a00000-0000-4000-8000-000000000002', '2025-12-06T00:00:00Z')
 ) as x;
 
 select is((select x -> 'pass_calls' from deleted_own), '0', 'own deletes: the pass takes the batch');
@@ -391,12 +346,13 @@ select is(
 
 create temp table deleted_follow_ups as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.tombstone('follow_ups', 'f0a00000-0000-4000-8000-000000000003', '2025-12-08T00:00:00Z'),
-		pg_temp.tombstone('follow_ups', 'f0a00000-0000-4000-8000-0000000000ee', '2025-12-08T00:00:00Z')
+		tests.tombstone('follow_ups', 'f0a00000-0000-4000-8000-000000000003', '2025-12-08T00:00:00Z'),
+		tests.tombstone('follow_ups', 'f0a00000-0000-4000-8000-0000000000ee', '2025-12-08T00:00:00Z')
 	),
 	-- A follow-up of a connection the server does not have: deferred.
-	pg_temp.follow_up('f0a00000-0000-4000-8000-000000000009', 'c0a00000-0000-4000-8000-0000000000ff',
-		'2025-12-08T00:00:00Z', 'pending')
+	tests.upsert('follow_ups', tests.follow_up(
+		'f0a00000-0000-4000-8000-000000000009', 'c0a00000-0000-4000-8000-0000000000ff',
+		'2025-12-08T00:00:00Z', 'pending'))
 ) as x;
 
 select is((select x -> 'pass_calls' from deleted_follow_ups), '0',
@@ -412,9 +368,11 @@ select is((select x -> 'pass_rows' from deleted_follow_ups), (select x -> 'loop_
 -- What only the loop answers.
 create temp table out_of_order as select pg_temp.both_ways(
 	jsonb_build_array(
-		pg_temp.follow_up('f0a00000-0000-4000-8000-000000000004', 'c0a00000-0000-4000-8000-000000000004',
-			'2025-12-09T00:00:00Z', 'pending'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000004', '2025-12-09T00:00:00Z')
+		tests.upsert('follow_ups', tests.follow_up(
+			'f0a00000-0000-4000-8000-000000000004', 'c0a00000-0000-4000-8000-000000000004',
+			'2025-12-09T00:00:00Z', 'pending')),
+		tests.upsert('connections', tests.connection(
+			'c0a00000-0000-4000-8000-000000000004', '2025-12-09T00:00:00Z'))
 	),
 	'{"table": "contacts", "op": "upsert", "row": {}}'
 ) as x;
@@ -428,7 +386,8 @@ select is((select x -> 'pass_results' from out_of_order),
 
 create temp table refused as select pg_temp.both_ways(
 	jsonb_build_array(
-		jsonb_set(pg_temp.connection('c0a00000-0000-4000-8000-000000000005', '2025-12-09T00:00:00Z'),
+		jsonb_set(tests.upsert('connections', tests.connection(
+			'c0a00000-0000-4000-8000-000000000005', '2025-12-09T00:00:00Z')),
 			'{row,tier}', '"best"')
 	),
 	'{"table": "contacts", "op": "upsert", "row": {}}'
@@ -448,8 +407,7 @@ reset role;
 
 -- The trigger, one statement at a time: every new connection that is not deleted gets its
 -- follow-up, whoever inserts it and however many at once.
-set local role service_role;
-set local request.jwt.claims to '{"role": "service_role"}';
+select tests.authenticate_as_service_role();
 insert into public.connections (id, owner_id, card, event_id, met_at, updated_at, deleted_at) values
 	('c0a00000-0000-4000-8000-000000000010', '0a000000-0000-4000-8000-00000000000a', '{"name": "x"}',
 		'e0a00000-0000-4000-8000-000000000001', '2025-12-03 20:00+08', '2025-12-03 12:00Z', null),

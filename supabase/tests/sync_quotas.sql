@@ -20,50 +20,29 @@ as $$
 	end::bigint
 $$;
 
-insert into auth.users (id, is_anonymous) values ('0a000000-0000-4000-8000-00000000000a', true);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a');
 
-create function pg_temp.event(id text, updated_at text, venue text default null)
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object('table', 'events', 'op', 'upsert', 'row', jsonb_build_object(
-		'id', id, 'name', 'Meetup', 'topic', null, 'context', 'meetup',
-		'starts_at', '2025-11-20T19:00:00+08:00', 'ends_at', '2025-11-20T21:00:00+08:00',
-		'venue', venue, 'time_zone', 'Asia/Taipei', 'updated_at', updated_at, 'deleted_at', null
-	))
-$$;
-
-create function pg_temp.connection(id text)
-returns jsonb
-language sql
-as $$
-	select jsonb_build_object('table', 'connections', 'op', 'upsert', 'row', jsonb_build_object(
-		'id', id, 'card', '{"name": "陳怡君"}'::jsonb, 'event_id', null, 'met_at', '2025-11-20T20:00:00Z',
-		'note', null, 'talk_phrase', null, 'prompt_text', null, 'tags', '[]'::jsonb, 'tier', 'none',
-		'last_contacted_at', null, 'source', 'manual', 'field_updated_at', '{}'::jsonb,
-		'updated_at', '2025-11-20T20:00:00Z', 'deleted_at', null
-	))
-$$;
-
-create function pg_temp.answers(changes jsonb)
+create function pg_temp.answers(results jsonb)
 returns text
 language sql
 as $$
 	select string_agg(concat_ws(' ', r ->> 'status', r ->> 'code', r ->> 'message'), ', '
 		order by (r ->> 'index')::integer)
-	from jsonb_array_elements(public.sync_push(changes) -> 'results') r
+	from jsonb_array_elements(results) r
 $$;
 
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 
 select is(
-	pg_temp.answers(jsonb_build_array(
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000001'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000002'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000003'),
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000004')
+	pg_temp.answers(tests.push(
+		tests.upsert('connections',
+			tests.connection('c0a00000-0000-4000-8000-000000000001', '2025-11-20T00:00:00Z')),
+		tests.upsert('connections',
+			tests.connection('c0a00000-0000-4000-8000-000000000002', '2025-11-20T00:00:00Z')),
+		tests.upsert('connections',
+			tests.connection('c0a00000-0000-4000-8000-000000000003', '2025-11-20T00:00:00Z')),
+		tests.upsert('connections',
+			tests.connection('c0a00000-0000-4000-8000-000000000004', '2025-11-20T00:00:00Z'))
 	)),
 	'applied, applied, applied, rejected quota_exceeded connections',
 	'rows: the connection past the quota is refused, naming the table'
@@ -100,37 +79,34 @@ select set_config('rapport.test_bytes_quota', (
 	select sum(byte_count)::text from internal.sync_usage
 	where owner_id = '0a000000-0000-4000-8000-00000000000a'
 ), true);
-set local role authenticated;
-set local request.jwt.claims to
-	'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": true}';
+select tests.authenticate_as('0a000000-0000-4000-8000-00000000000a');
 select is(
-	pg_temp.answers(jsonb_build_array(
-		pg_temp.event('e0a00000-0000-4000-8000-000000000001', '2025-11-20T10:00:00Z')
+	pg_temp.answers(tests.push(
+		tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000001', '2025-11-20T00:00:00Z'))
 	)),
 	'rejected quota_exceeded events',
 	'bytes: a new row while over the bytes quota is refused'
 );
 select is(
-	pg_temp.answers(jsonb_build_array(jsonb_set(
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000002'),
-		'{row,updated_at}', '"2025-11-21T00:00:00Z"'
-	))),
+	pg_temp.answers(tests.push(
+		tests.upsert('connections',
+			tests.connection('c0a00000-0000-4000-8000-000000000002', '2025-11-21T00:00:00Z'))
+	)),
 	'applied',
 	'bytes: an edit that does not grow goes through'
 );
 select is(
-	pg_temp.answers(jsonb_build_array(jsonb_set(jsonb_set(
-		pg_temp.connection('c0a00000-0000-4000-8000-000000000002'),
-		'{row,updated_at}', '"2025-11-22T00:00:00Z"'),
-		'{row,note}', to_jsonb(repeat('長', 500))
+	pg_temp.answers(tests.push(tests.upsert('connections',
+		tests.connection('c0a00000-0000-4000-8000-000000000002', '2025-11-22T00:00:00Z')
+			|| jsonb_build_object('note', repeat('長', 500))
 	))),
 	'rejected quota_exceeded connections',
 	'bytes: an edit that grows is refused'
 );
 select is(
-	pg_temp.answers(jsonb_build_array(jsonb_build_object('table', 'connections', 'op', 'delete',
-		'row', jsonb_build_object('id', 'c0a00000-0000-4000-8000-000000000003',
-			'updated_at', '2025-11-22T00:00:00Z')))),
+	pg_temp.answers(tests.push(
+		tests.tombstone('connections', 'c0a00000-0000-4000-8000-000000000003', '2025-11-22T00:00:00Z')
+	)),
 	'applied',
 	'bytes: a delete always goes through'
 );

@@ -8,25 +8,9 @@
 begin;
 select plan(4);
 
--- Runs one statement as a persona, the way PostgREST would, and gives its result as text.
-create function pg_temp.as_persona(persona text, statement text)
-returns text
-language plpgsql
-as $$
-declare
-	result text;
-begin
-	perform set_config('request.jwt.claims', case persona
-		when 'A' then '{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}'
-		when 'B' then '{"sub": "0b000000-0000-4000-8000-00000000000b", "role": "authenticated", "is_anonymous": false}'
-		else '{"role": "anon"}'
-	end, true);
-	execute format('set local role %I', case persona when 'guest' then 'anon' else 'authenticated' end);
-	execute statement into result;
-	reset role;
-	return result;
-end;
-$$;
+-- The personas' user ids, for psql to put in as literals: :'A', :'B'.
+\set A '0a000000-0000-4000-8000-00000000000a'
+\set B '0b000000-0000-4000-8000-00000000000b'
 
 -- Every uuid column of public and internal that holds a user id: one with a foreign key to
 -- auth.users, or one named like one.
@@ -72,41 +56,28 @@ begin
 end;
 $$;
 
-insert into auth.users (id, email, is_anonymous) values
-	('0a000000-0000-4000-8000-00000000000a', 'a@example.test', false),
-	('0b000000-0000-4000-8000-00000000000b', 'b@example.test', false);
+select tests.create_user('0a000000-0000-4000-8000-00000000000a', 'a@example.test');
+select tests.create_user('0b000000-0000-4000-8000-00000000000b', 'b@example.test');
 insert into public.profiles (owner_id, display_name, time_zone, follow_up_delay_days, follow_up_hour) values
 	('0b000000-0000-4000-8000-00000000000b', 'Bo', 'Asia/Taipei', 1, 9);
 
 -- A syncs a profile, an event and a connection met there (with its post-event follow-up).
-select pg_temp.as_persona('A', $$select public.sync_push(jsonb_build_array(
-	jsonb_build_object('table', 'profiles', 'op', 'upsert', 'row', jsonb_build_object(
-		'display_name', 'Amy', 'card', '{"name": "Amy"}'::jsonb, 'time_zone', 'Asia/Taipei',
-		'locale', 'zh-TW', 'follow_up_delay_days', 1, 'follow_up_hour', 9,
-		'follow_up_skip_weekends', true, 'updated_at', '2025-11-20T10:00:00Z',
-		'deleted_at', null)),
-	jsonb_build_object('table', 'events', 'op', 'upsert', 'row', jsonb_build_object(
-		'id', 'e0a00000-0000-4000-8000-000000000001', 'name', 'Meetup', 'topic', null,
-		'context', 'meetup', 'starts_at', '2025-11-20T19:00:00+08:00',
-		'ends_at', '2025-11-20T21:00:00+08:00', 'venue', null, 'time_zone', 'Asia/Taipei',
-		'updated_at', '2025-11-20T10:00:00Z', 'deleted_at', null)),
-	jsonb_build_object('table', 'connections', 'op', 'upsert', 'row', jsonb_build_object(
-		'id', 'c0a00000-0000-4000-8000-000000000001', 'card', '{"name": "陳怡君"}'::jsonb,
-		'event_id', 'e0a00000-0000-4000-8000-000000000001', 'met_at', '2025-11-20T20:00:00Z',
-		'note', null, 'talk_phrase', null, 'prompt_text', null, 'tags', '[]'::jsonb, 'tier', 'none',
-		'last_contacted_at', null, 'source', 'manual', 'field_updated_at', '{}'::jsonb,
-		'updated_at', '2025-11-20T20:00:00Z', 'deleted_at', null))
-))::text$$);
+select tests.outcome_as(:'A', $$select tests.push(
+	tests.upsert('profiles', tests.profile('2025-11-20T10:00:00Z')),
+	tests.upsert('events', tests.event('e0a00000-0000-4000-8000-000000000001', '2025-11-20T10:00:00Z')),
+	tests.upsert('connections', tests.connection('c0a00000-0000-4000-8000-000000000001',
+		'2025-11-20T20:00:00Z', 'e0a00000-0000-4000-8000-000000000001'))
+)::text$$);
 
 -- A shows a QR; B scans it back, a guest sends a card through it; A sends a card back to B.
-select pg_temp.as_persona('A', $$select public.create_exchange_token() ->> 'token'$$) as a_token \gset
-select pg_temp.as_persona('B', $$select public.create_exchange_token() ->> 'token'$$) as b_token \gset
-select pg_temp.as_persona('B', format(
+select tests.outcome_as(:'A', $$select public.create_exchange_token() ->> 'token'$$) as a_token \gset
+select tests.outcome_as(:'B', $$select public.create_exchange_token() ->> 'token'$$) as b_token \gset
+select tests.outcome_as(:'B', format(
 	$$select public.accept_exchange(%L, '{"name": "Bo"}')::text$$, :'a_token'));
-select pg_temp.as_persona('guest', format(
-	$$select public.send_card_back(token => %L, owner_name => 'Amy', card => '{"name": "Guest"}',
+select tests.outcome_as('anon', format(
+	$$select public.send_card_back(token => %L, owner_name => '林小美', card => '{"name": "Guest"}',
 		delivery_id => gen_random_uuid(), guest_id => gen_random_uuid())::text$$, :'a_token'));
-select pg_temp.as_persona('A', format(
+select tests.outcome_as(:'A', format(
 	$$select public.accept_exchange(%L, '{"name": "Amy"}')::text$$, :'b_token'));
 
 select ok(

@@ -1,14 +1,16 @@
 // `npm run test:db`: a throwaway PostgreSQL 15 cluster, the Supabase bootstrap, every migration,
-// then the pgTAP files (pg_prove) and the vitest `db` project against it. The cluster is removed
+// the pgTAP files' shared helpers (schema `tests`, never deployed), then the pgTAP files (pg_prove)
+// and the vitest `db` project against it. The cluster is removed
 // however the run ends.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { applySupabaseSchema, psql, startCluster } from './pg-cluster.mjs';
+import { applySql, applySupabaseSchema, psql, startCluster } from './pg-cluster.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tests = join(root, 'supabase', 'tests');
+const testHelpers = join(tests, 'support', 'helpers.sql');
 const PG_PROVE = '/usr/bin/pg_prove';
 
 // `npm run test:db -- [file.sql …] [vitest filters …]` runs a part of the suite while working on
@@ -90,9 +92,11 @@ async function main() {
 	const { connectionString, host, port } = cluster;
 	console.log(`Listening on 127.0.0.1:${port}, socket and data in ${host}`);
 
-	step('Applying the Supabase bootstrap (test-only), the migrations and pgTAP');
+	step('Applying the Supabase bootstrap (test-only), the migrations, pgTAP and its helpers');
 	applySupabaseSchema(connectionString, (file) => console.log(relative(root, file)));
 	psql(connectionString, ['-c', 'create extension pgtap with schema extensions']);
+	console.log(relative(root, testHelpers));
+	applySql(connectionString, testHelpers);
 
 	const pgTapFiles = sqlFiles(tests).filter(
 		(file) => chosenSql.length === 0 || chosenSql.some((chosen) => file.endsWith(chosen))
