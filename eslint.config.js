@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
+import { layerRules } from './layers.config.js';
 import svelteConfig from './svelte.config.js';
 
 export default ts.config(
@@ -30,6 +31,7 @@ export default ts.config(
 			'svelte/no-navigation-without-resolve': ['error', { ignoreLinks: true }]
 		}
 	},
+	...layerRules(),
 	{
 		// Edge Functions run on Deno (npm: imports, the Deno global), outside the app's tsconfig:
 		// `deno check` types them (supabase/tests/send_reminders.spec.ts), so no type-aware rules.

@@ -5,6 +5,7 @@ import {
 	type IDBPTransaction,
 	type StoreNames
 } from 'idb';
+import type { StorageFailure } from '$lib/domain/storage';
 
 export const DB_NAME = 'rapport';
 
@@ -188,8 +189,6 @@ async function keepNewestPerKey(
 }
 
 export const DB_VERSION = upgradeSteps.length;
-
-export type StorageFailure = 'unsupported' | 'denied' | 'quota' | 'newer' | 'unknown';
 
 export class StorageUnavailableError extends Error {
 	constructor(

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { textFields, type LostText, type TextField } from '$lib/domain/sync/merge';
 import { connectionRepository } from './connections';
 import type { RapportDatabase } from './db';
+import type { OverwrittenText } from '$lib/domain/sync/merge';
 
 // Text this device wrote on a person that another device's edit replaced: kept here, on this
 // device only (never synced), until the person restores or dismisses it.
@@ -12,7 +13,6 @@ const overwrittenSchema = z.record(
 	z.string(),
 	z.array(z.object({ field: z.enum(textFields), text: z.string(), at: z.string() }))
 );
-export type OverwrittenText = LostText & { at: string };
 type Overwritten = Record<string, OverwrittenText[]>;
 
 function read(raw: unknown): Overwritten {

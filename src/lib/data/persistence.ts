@@ -1,9 +1,4 @@
-export interface StorageReport {
-	/** null when the browser cannot say. */
-	persisted: boolean | null;
-	usage: number | null;
-	quota: number | null;
-}
+import type { StorageReport } from '$lib/domain/storage';
 
 function storageManager(): StorageManager | undefined {
 	return typeof navigator === 'undefined' ? undefined : navigator.storage;

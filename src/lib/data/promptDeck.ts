@@ -1,3 +1,4 @@
+import { OPENER_MAX } from '$lib/domain/prompts/opener';
 import type { RapportDatabase } from './db';
 
 // What the prompt screen keeps for itself, beside the settings: where each filter's shuffle is,
@@ -8,7 +9,6 @@ import type { RapportDatabase } from './db';
 const KEY = 'promptDeck';
 /** Filters × events add up over the years; the places least recently used are let go. */
 export const MAX_POSITIONS = 40;
-export const OPENER_MAX = 500;
 
 export type OpenerEdits = { full?: string; short?: string };
 export interface PromptDeckRecord {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { UaFamily } from '$lib/domain/reminders/device';
 import { ServerRefusal, type SyncTransport } from './sync/transport';
+import type { ReminderStatus } from '$lib/domain/reminders/outcomes';
 
 // The server's side of reminders (docs/reminders.md): this device's push subscription, saved to
 // and removed from the account through its RPCs, its status, and a test reminder sent by the
@@ -11,14 +12,6 @@ export interface DeviceSubscription {
 	endpoint: string;
 	p256dh: string;
 	auth: string;
-}
-
-export interface ReminderStatus {
-	/** The server holds this device's subscription for the signed-in account. */
-	subscribed: boolean;
-	/** The last reminder (or test reminder) the push service accepted. */
-	lastSentAt: string | null;
-	lastError: string | null;
 }
 
 const savedSchema = z.object({ id: z.string() });

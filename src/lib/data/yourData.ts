@@ -23,8 +23,7 @@ import {
 	type DamagedRecord,
 	type DeviceState,
 	type OpenedBackup,
-	type Present,
-	type Tally
+	type Present
 } from '$lib/domain/yourData';
 import type { RapportDatabase, Stored } from './db';
 import { profileRepository } from './profile';
@@ -33,6 +32,7 @@ import { promptStateRepository } from './promptState';
 import { putBatchAndQueue } from './outbox';
 import { validOnly } from './readout';
 import { settingsRepository } from './settings';
+import type { RestoreReport } from '$lib/domain/yourData/outcomes';
 
 // Reads everything for an export and writes a restore, in chunks: each chunk is one transaction,
 // so 5,000 people never leave a half-written record (a chunk lands whole or not at all), and on
@@ -179,13 +179,6 @@ export async function checkBackup(
 		}
 	}
 	return { singles, records, damaged };
-}
-
-export interface RestoreReport {
-	/** Records in the file that could be read, per collection. */
-	found: Record<Collection, number> & { profile: number };
-	tally: Record<Collection | 'profile', Tally>;
-	damaged: DamagedRecord[];
 }
 
 export interface RestoreOptions {

@@ -1,13 +1,8 @@
 import { openBackup, type BackupFailure } from '$lib/domain/yourData';
 import type { RapportDatabase } from './db';
 import { announceQueued } from './outbox';
-import {
-	checkBackup,
-	restoreBackup,
-	type CheckedBackup,
-	type Progress,
-	type RestoreReport
-} from './yourData';
+import { checkBackup, restoreBackup, type CheckedBackup, type Progress } from './yourData';
+import type { RestoreReport } from '$lib/domain/yourData/outcomes';
 
 // Restoring a backup file: opened, checked and previewed, then merged into the device. In a
 // worker where there is one (the browser), which keeps the checked records and writes them

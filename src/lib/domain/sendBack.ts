@@ -59,3 +59,20 @@ export function sameOwner(shownName: string, ownerName: string | null): boolean 
 	const shown = cleanText(shownName, 100);
 	return shown !== '' && shown === cleanText(ownerName, 100);
 }
+
+export type SendBackUnavailable = 'no_backend' | 'invalid' | 'expired' | 'revoked' | 'full';
+
+export type SendBackPhase =
+	| { phase: 'checking' }
+	/** No form: the page says why in one sentence. */
+	| { phase: 'unavailable'; reason: SendBackUnavailable }
+	/** The link shows one person's card but carries someone else's token: nothing is sent. */
+	| { phase: 'mismatch'; ownerName: string | null }
+	/** `verified` is false when the server could not be asked who owns the token (offline). */
+	| { phase: 'ready'; verified: boolean }
+	| { phase: 'sending' }
+	/** Kept in this browser, to be sent once online. */
+	| { phase: 'queued' }
+	/** `later`: it had been kept offline and went out once the browser was back online. */
+	| { phase: 'sent'; later: boolean }
+	| { phase: 'refused'; code: string };

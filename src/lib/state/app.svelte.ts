@@ -1,13 +1,10 @@
-import {
-	openRapportDatabase,
-	StorageUnavailableError,
-	type RapportDatabase,
-	type StorageFailure
-} from '$lib/data/db';
-import { requestPersistence, storageReport, type StorageReport } from '$lib/data/persistence';
+import { openRapportDatabase, StorageUnavailableError, type RapportDatabase } from '$lib/data/db';
+import { requestPersistence, storageReport } from '$lib/data/persistence';
+import type { StorageReport } from '$lib/domain/storage';
 import { readShellSummary, type ShellSummary } from '$lib/data/shell';
 import { isEventOver } from '$lib/domain/eventPhase';
 import type { EventRecord, Profile } from '$lib/domain/records';
+import type { StorageState } from '$lib/domain/storage';
 
 // The repositories validate with the record schemas; the shell (home, layout) needs none of that,
 // so they are loaded only once a screen asks for the database or something is saved.
@@ -21,13 +18,6 @@ const repositories = () =>
 		settings: settings.settingsRepository,
 		events: events.eventRepository
 	}));
-
-export type StorageState =
-	| { status: 'opening' }
-	| { status: 'ready' }
-	| { status: 'unavailable'; reason: StorageFailure }
-	/** Another tab runs a different version of the schema; we stepped aside for it. */
-	| { status: 'blocked' };
 
 /**
  * What every screen shares: the local database, my card, the current event, the due count.

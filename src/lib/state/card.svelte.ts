@@ -1,4 +1,5 @@
-import { StorageUnavailableError, type StorageFailure } from '$lib/data/db';
+import { StorageUnavailableError } from '$lib/data/db';
+import type { StorageFailure } from '$lib/domain/storage';
 import { draftRepository } from '$lib/data/drafts';
 import { encodeCardUrl } from '$lib/domain/card';
 import {
@@ -14,6 +15,9 @@ import {
 import type { Profile } from '$lib/domain/records';
 import { app } from './app.svelte';
 import { downloadFile, fileNameFor } from './files';
+import type { QrMatrix } from '$lib/domain/card/qr';
+import type { ShareOutcome } from '$lib/domain/card/qr';
+import type { QrActionOutcome } from '$lib/domain/card/qr';
 
 // My card and my QR, here and on the card page. Not imported by the shell: the card codec is too
 // big for the first load.
@@ -154,13 +158,6 @@ export async function saveQuickCard(
 	}
 }
 
-export interface QrMatrix {
-	size: number;
-	/** Dark modules as one SVG path in module units, runs of a row merged. */
-	path: string;
-	data: boolean[][];
-}
-
 /** The QR of `text` at error correction M; the generator loads only when a QR is shown. */
 export async function qrFor(text: string): Promise<QrMatrix> {
 	const { encode } = await import('uqr');
@@ -225,8 +222,6 @@ export class ScreenAwake {
 	}
 }
 
-export type ShareOutcome = 'shared' | 'copied' | 'cancelled' | 'failed';
-
 /** The Web Share sheet where there is one, else the clipboard. */
 export async function shareLink(url: string, title: string): Promise<ShareOutcome> {
 	if (typeof navigator.share === 'function') {
@@ -275,8 +270,6 @@ export async function saveQrImage(qr: QrMatrix, caption: string, fileName: strin
 	);
 	downloadFile(blob, fileName);
 }
-
-export type QrActionOutcome = ShareOutcome | 'image_saved' | 'image_failed';
 
 /** The full-screen QR: what it shows, the screen kept awake, and the share and save actions. */
 export class QrScreen {

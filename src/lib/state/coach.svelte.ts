@@ -1,5 +1,6 @@
 import { connectionRepository } from '$lib/data/connections';
-import { StorageUnavailableError, type StorageFailure } from '$lib/data/db';
+import { StorageUnavailableError } from '$lib/data/db';
+import type { StorageFailure } from '$lib/domain/storage';
 import { eventRepository } from '$lib/data/events';
 import { followUpRepository } from '$lib/data/followUps';
 import { settingsRepository } from '$lib/data/settings';

@@ -2,22 +2,11 @@ import type { ExchangeToken, SyncTransport } from '$lib/data/sync/transport';
 import { ARRIVAL_PULL_MS } from '$lib/domain/card/exchange';
 import { app } from './app.svelte';
 import { failureCode, sync, type SyncConnection } from './sync.svelte';
+import type { ExchangeOutcome } from '$lib/domain/sync/status';
 
 // The one-scan exchange on top of sync: the short-lived token my QR carries while it is on
 // screen, kept fresh until it closes, and my card going back to whoever's QR I kept. Loaded with
 // sync by the screens that show a QR or keep a scanned card.
-
-/** What became of my card after I kept someone from a QR that carried an exchange token. */
-export type ExchangeOutcome =
-	| { status: 'sent' }
-	/** Offline, or the network failed: in the outbox, sent on the next sync. */
-	| { status: 'queued' }
-	/** I have no card of my own yet, so there is nothing to send back. */
-	| { status: 'no_card' }
-	| { status: 'refused'; code: string };
-
-/** The same, with the moment before the answer, for the screens that show it. */
-export type ExchangeProgress = { status: 'sending' } | ExchangeOutcome;
 
 export interface ExchangeTokenFor extends ExchangeToken {
 	/** The event the token was asked for (the server may have given one for no event instead). */

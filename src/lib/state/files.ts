@@ -1,3 +1,5 @@
+import type { HandOverOutcome } from '$lib/domain/yourData/outcomes';
+
 // Handing a file to the person: the share sheet where the browser can share files, else a
 // download. Shared by My card, the person page and Settings → Your data.
 
@@ -22,8 +24,6 @@ export function downloadFile(blob: Blob, fileName: string): void {
 	// The click starts the download synchronously; the URL can go once it has been read.
 	setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
-
-export type HandOverOutcome = 'shared' | 'downloaded' | 'cancelled';
 
 /**
  * The share sheet with the file attached (a phone offers Contacts, LINE, mail…) where the browser

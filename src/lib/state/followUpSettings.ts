@@ -1,13 +1,8 @@
 import { profileRepository } from '$lib/data/profile';
 import { settingsRepository } from '$lib/data/settings';
-import type { Settings } from '$lib/domain/records';
 import { app } from './app.svelte';
 import { deviceTimeZone } from '$lib/domain/timeZone';
-
-export type FollowUpSettings = Pick<
-	Settings,
-	'followUpDelayDays' | 'followUpHour' | 'followUpSkipWeekends' | 'weeklyGoal' | 'timeZone'
->;
+import type { FollowUpSettings } from '$lib/domain/followUps/settings';
 
 /** Every zone this browser knows, for the picker; the device's own is always among them. */
 export function knownTimeZones(): string[] {

@@ -1,8 +1,5 @@
-import {
-	overwrittenRepository,
-	restoreOverwritten,
-	type OverwrittenText
-} from '$lib/data/overwritten';
+import { overwrittenRepository, restoreOverwritten } from '$lib/data/overwritten';
+import type { OverwrittenText } from '$lib/domain/sync/merge';
 import { onStored } from '$lib/data/outbox';
 import type { TextField } from '$lib/domain/sync/merge';
 import { app } from './app.svelte';

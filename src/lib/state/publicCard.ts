@@ -1,7 +1,7 @@
 import type { Card } from '$lib/domain/card/card';
 import { decodeCardFragment } from '$lib/domain/card/payload';
 import type { KeepResult } from './keepConnection';
-import type { StorageFailure } from '$lib/data/db';
+import type { StorageFailure } from '$lib/domain/storage';
 
 // The card page (`/c`) is what a guest without the app opens from a QR, on a phone, often on bad
 // Wi-Fi. Its first load carries only what that visitor came for: reading the card and saving it

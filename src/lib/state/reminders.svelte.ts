@@ -1,5 +1,6 @@
 import * as server from '$lib/data/reminders';
-import type { DeviceSubscription, ReminderStatus } from '$lib/data/reminders';
+import type { DeviceSubscription } from '$lib/data/reminders';
+import type { ReminderStatus } from '$lib/domain/reminders/outcomes';
 import * as browserDevice from '$lib/data/reminderDevice';
 import type { SavedSubscription } from '$lib/data/reminderDevice';
 import { supabaseConfig } from '$lib/data/sync/config';
@@ -12,23 +13,11 @@ import {
 } from '$lib/domain/reminders/device';
 import { getLocale } from '$lib/i18n/locale';
 import { failureCode, sync } from './sync.svelte';
+import type { RemindersOutcome } from '$lib/domain/reminders/outcomes';
 
 // "Remind me the morning after an event?": whether this device can get reminders, the switch,
 // its status on the server and the test reminder. Loaded by Settings, and after the first kept
 // person for the one-time offer; no push code reaches the first load.
-
-/** What the last action came to, for the screen to say in a sentence. */
-export type RemindersOutcome =
-	| 'turned_on'
-	| 'turned_off'
-	| 'test_sent'
-	| 'failed_permission'
-	| 'failed_subscribe'
-	| 'failed_network'
-	| 'failed'
-	| 'test_failed_no_subscription'
-	| 'test_failed_push'
-	| 'test_failed';
 
 /** This device's browser side, so the specs can play it. */
 export interface ReminderDevice {

@@ -1,9 +1,7 @@
 import type { Connection } from '$lib/domain/records';
 import { personVcf } from '$lib/domain/yourData/vcf';
-import { fileNameFor, shareOrDownload, type HandOverOutcome } from './files';
-
-export type SaveToContactsOutcome =
-	{ ok: true; outcome: HandOverOutcome; fileName: string } | { ok: false };
+import { fileNameFor, shareOrDownload } from './files';
+import type { SaveToContactsOutcome } from '$lib/domain/yourData/outcomes';
 
 /**
  * "Save to contacts" on a person's page: their vCard 3.0, through the share sheet where the

@@ -6,7 +6,7 @@ import { app } from './app.svelte';
 import { handleOf, personName } from '$lib/domain/people';
 import { findKept, keepConnection, type KeptMatch } from './keepConnection';
 import { parseTags } from '$lib/domain/personEdit';
-import type { ExchangeProgress } from './exchangeToken.svelte';
+import type { ExchangeProgress } from '$lib/domain/sync/status';
 import { syncSwitch } from './syncSwitch.svelte';
 
 // The scanner page's state. html5-qrcode (≈ 100 KB gz) drives the camera and the viewfinder; the

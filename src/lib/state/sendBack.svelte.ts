@@ -13,27 +13,12 @@ import {
 	type SendBackErrors,
 	type SendBackInput
 } from '$lib/domain/sendBack';
+import type { SendBackUnavailable } from '$lib/domain/sendBack';
+import type { SendBackPhase } from '$lib/domain/sendBack';
 
 // A guest on the card page sends their own contact to the QR's owner: one tap, no account.
 // Offline, the form is kept in this browser and goes out once it is back online, while the page
 // is open or the next time it is opened; the delivery id makes every retry deliver it once.
-
-export type SendBackUnavailable = 'no_backend' | 'invalid' | 'expired' | 'revoked' | 'full';
-
-export type SendBackPhase =
-	| { phase: 'checking' }
-	/** No form: the page says why in one sentence. */
-	| { phase: 'unavailable'; reason: SendBackUnavailable }
-	/** The link shows one person's card but carries someone else's token: nothing is sent. */
-	| { phase: 'mismatch'; ownerName: string | null }
-	/** `verified` is false when the server could not be asked who owns the token (offline). */
-	| { phase: 'ready'; verified: boolean }
-	| { phase: 'sending' }
-	/** Kept in this browser, to be sent once online. */
-	| { phase: 'queued' }
-	/** `later`: it had been kept offline and went out once the browser was back online. */
-	| { phase: 'sent'; later: boolean }
-	| { phase: 'refused'; code: string };
 
 export interface SendBackDependencies {
 	/** Null when the build has no Supabase project. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaptchaUnavailable } from '$lib/data/captcha';
-import { ServerRefusal, TransportFailure, type Account } from '$lib/data/sync/transport';
+import { ServerRefusal, TransportFailure } from '$lib/data/sync/transport';
+import type { Account } from '$lib/domain/sync/status';
 import { anonymous, FakeEngine, FakeTransport } from '$lib/testing/syncFakes';
 import { SyncState, type SyncDependencies } from './sync.svelte';
 

@@ -2,30 +2,18 @@ import { CaptchaUnavailable, captchaSiteKey, solveCaptcha } from '$lib/data/capt
 import { onQueued } from '$lib/data/outbox';
 import { getLocale } from '$lib/i18n/locale';
 import { supabaseConfig } from '$lib/data/sync/config';
-import type { AccountChoice, SyncEngine, SyncStatus } from '$lib/data/sync/engine';
-import {
-	ServerRefusal,
-	TransportFailure,
-	type Account,
-	type SyncTransport
-} from '$lib/data/sync/transport';
+import type { SyncEngine } from '$lib/data/sync/engine';
+import type { AccountChoice, SyncStatus } from '$lib/domain/sync/status';
+import { ServerRefusal, TransportFailure, type SyncTransport } from '$lib/data/sync/transport';
+import type { Account } from '$lib/domain/sync/status';
 import { app } from './app.svelte';
 import { syncSwitch } from './syncSwitch.svelte';
+import type { ExchangeArrival, SyncActions, SyncOutcome, SyncView } from '$lib/domain/sync/status';
 
 // "Back up & sync": the account, the engine's status for Settings, and who sent their card back.
 // Loaded only by screens that show sync (Settings, My card, the scanner once it has a token) and
 // by the shell once sync is on; supabase-js and the engine are imported only when sync starts.
 // The exchange token in my QR, and sending my card back, ride on it in exchangeToken.svelte.ts.
-
-export type SyncOutcome = { ok: true } | { ok: false; code: string };
-
-/** "{name} sent you their card", until dismissed. */
-export interface ExchangeArrival {
-	id: number;
-	name: string;
-	/** The person's page, where the note waits to be written. */
-	connectionId: string;
-}
 
 /** Sync once it runs: what the exchange token keeper needs of it. */
 export interface SyncConnection {
@@ -67,7 +55,7 @@ export function failureCode(error: unknown): string {
 const ok: SyncOutcome = { ok: true };
 const failed = (code: string): SyncOutcome => ({ ok: false, code });
 
-export class SyncState {
+export class SyncState implements SyncView, SyncActions {
 	/** Built with PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY: sync can be turned on. */
 	readonly configured: boolean;
 	/** Sign-ins ask for a CAPTCHA token: Settings gives the challenge a place to show. */

@@ -3,11 +3,11 @@ import { buildBackup, peopleCsv, peopleVcf, serializeBackup } from '$lib/domain/
 import { app } from './app.svelte';
 import { downloadFile } from './files';
 import { deviceTimeZone } from '$lib/domain/timeZone';
+import type { ExportKind } from '$lib/domain/yourData/outcomes';
+import type { ExportOutcome } from '$lib/domain/yourData/outcomes';
 
 // Settings → Your data, taking it out: everyone as a .vcf or a CSV, and the full backup. Works
 // offline and without an account: nothing here touches the network.
-
-export type ExportKind = 'contacts' | 'csv' | 'backup';
 
 const FILES: Record<ExportKind, { name: string; type: string }> = {
 	contacts: { name: 'rapport-people', type: 'text/vcard;charset=utf-8' },
@@ -21,8 +21,6 @@ export function exportFileName(kind: ExportKind, now: Date, timeZone: string): s
 	const day = new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
 	return `${FILES[kind].name}-${day}.${EXTENSIONS[kind]}`;
 }
-
-export type ExportOutcome = { ok: true; people: number } | { ok: false };
 
 /** The private notes go into the .vcf and the CSV only when `includeNotes`; a backup keeps all. */
 export async function exportYourData(

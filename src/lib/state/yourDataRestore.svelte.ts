@@ -1,17 +1,19 @@
-import type { RestoreReport } from '$lib/data/yourData';
 import { openRestore, type RestoreSession } from '$lib/data/yourDataRestore';
-import type { BackupFailure, DamagedRecord } from '$lib/domain/yourData';
+import type { DamagedRecord } from '$lib/domain/yourData';
 import { app } from './app.svelte';
+import type {
+	RestoreActions,
+	RestorePhase,
+	RestoreProblem,
+	RestoreReport,
+	RestoreView
+} from '$lib/domain/yourData/outcomes';
 
 // Settings → Your data, bringing it back: a backup file checked and previewed, then merged into
 // the device (rules in domain/yourData/restore.ts). Offline, without an account.
 
-export type RestorePhase = 'idle' | 'checking' | 'preview' | 'restoring' | 'done';
-/** Why a file was refused, or why the device could not take it. */
-export type RestoreProblem = BackupFailure | 'unreadable_file' | 'storage';
-
 /** Choosing a file, the preview of what it holds, then the restore with its progress. */
-export class RestoreFlow {
+export class RestoreFlow implements RestoreView, RestoreActions {
 	phase = $state<RestorePhase>('idle');
 	problem = $state<RestoreProblem | null>(null);
 	fileName = $state('');

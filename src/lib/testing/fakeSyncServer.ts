@@ -1,13 +1,13 @@
 import {
 	ServerRefusal,
 	TransportFailure,
-	type Account,
 	type PullPage,
 	type PushResult,
 	type SyncTransport,
 	type WireChange,
 	type WireRow
 } from '$lib/data/sync/transport';
+import type { Account } from '$lib/domain/sync/status';
 import { parseIncoming, syncTables, type SyncTable } from '$lib/domain/sync/rows';
 
 // An in-memory server that keeps docs/sync.md's contract, for the engine's tests: last writer

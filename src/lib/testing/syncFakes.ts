@@ -1,12 +1,9 @@
 // Fakes of the sync transport and engine for the state specs: they answer like the server would
 // and record what they were asked.
-import type { AccountChoice, ExchangeArrival, SyncEngine, SyncStatus } from '$lib/data/sync/engine';
-import {
-	ServerRefusal,
-	type Account,
-	type ExchangeToken,
-	type SyncTransport
-} from '$lib/data/sync/transport';
+import type { ExchangeArrival, SyncEngine } from '$lib/data/sync/engine';
+import type { AccountChoice, SyncStatus } from '$lib/domain/sync/status';
+import { ServerRefusal, type ExchangeToken, type SyncTransport } from '$lib/data/sync/transport';
+import type { Account } from '$lib/domain/sync/status';
 
 export const anonymous: Account = { userId: 'user-1', email: null, isAnonymous: true };
 

@@ -1,4 +1,4 @@
-import type { StorageFailure } from '$lib/data/db';
+import type { StorageFailure } from '$lib/domain/storage';
 import { m } from '$lib/paraglide/messages';
 
 const reasons: Record<StorageFailure, () => string> = {

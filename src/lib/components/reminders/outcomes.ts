@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages';
-import type { RemindersOutcome } from '$lib/state/reminders.svelte';
+import type { RemindersOutcome } from '$lib/domain/reminders/outcomes';
 
 // What each reminders action came to, as the sentence the person reads.
 

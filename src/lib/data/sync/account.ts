@@ -2,17 +2,11 @@ import type { RapportDatabase, RecordAggregate, Stored } from '../db';
 import { expandBatches } from '../outbox';
 import { OVERWRITTEN_KEY } from '../overwritten';
 import { PROFILE_KEY, readSettings, SETTINGS_KEY, SYNC_STATE_KEY, emptySyncState } from './state';
+import type { DeviceData } from '$lib/domain/sync/status';
 
 // One device's synced data belongs to one account. These are the three ways out when another
 // account signs in here (keep it on the device only is doing nothing), and what erasing on sign
 // out removes.
-
-export interface DeviceData {
-	card: boolean;
-	events: number;
-	people: number;
-	followUps: number;
-}
 
 const live = (records: Stored[]) => records.filter((record) => !record.deletedAt).length;
 

@@ -18,9 +18,9 @@ import {
 	watchTriggers,
 	type ExchangeArrival,
 	type SyncEngine,
-	type SyncEngineOptions,
-	type SyncStatus
+	type SyncEngineOptions
 } from './engine';
+import type { SyncStatus } from '$lib/domain/sync/status';
 import { applyPage } from './apply';
 import { ServerRefusal, TransportFailure, type PushResult, type WireChange } from './transport';
 

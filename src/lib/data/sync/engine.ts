@@ -14,9 +14,9 @@ import {
 	eraseDeviceData,
 	hasDeviceData,
 	rekeyRecords,
-	startAccount,
-	type DeviceData
+	startAccount
 } from './account';
+import type { DeviceData } from '$lib/domain/sync/status';
 import {
 	applyPage,
 	applyRows,
@@ -29,50 +29,20 @@ import {
 
 export type { ExchangeArrival };
 import { batchesOf, collectChanges, type PendingChange } from './collect';
-import {
-	emptySyncState,
-	loadSyncState,
-	patchState,
-	saveSyncState,
-	type RejectedChange,
-	type SyncState
-} from './state';
+import { emptySyncState, loadSyncState, patchState, saveSyncState, type SyncState } from './state';
+import type { RejectedChange } from '$lib/domain/sync/status';
 import { ServerRefusal, TransportFailure, type SyncTransport } from './transport';
 import { deviceTimeZone as defaultDeviceTimeZone } from '$lib/domain/timeZone';
+import type { SyncStatus } from '$lib/domain/sync/status';
+import type { AccountChoice } from '$lib/domain/sync/status';
 
 // The sync engine: pushes the outbox, then pulls what changed elsewhere (docs/sync.md). Local
 // writes never wait for it; it runs after them, on triggers, and on its own after a failure.
 // What to send is collect.ts, how the server's rows land is apply.ts, what it remembers is
 // state.ts, and whose data this device holds is account.ts; this file runs them.
 
-export type { RejectedChange } from './state';
-export type { DeviceData } from './account';
 export { SYNC_STATE_KEY } from './state';
 export { PUSH_BATCH_SIZE, PUSH_BATCH_BYTES } from './collect';
-
-export interface SyncStatus {
-	/**
-	 * `account-changed`: the signed-in account is not the one this device's data belongs to, so
-	 * nothing syncs until the person chooses what becomes of that data.
-	 */
-	phase: 'idle' | 'syncing' | 'offline' | 'retrying' | 'signed-out' | 'account-changed';
-	lastSyncedAt: string | null;
-	/** Outbox entries not yet on the server (changes and queued card exchanges). */
-	waiting: number;
-	/** Changes the server refused for good, until dismissed; the records stay on the device. */
-	rejected: RejectedChange[];
-	/** When the next automatic attempt is due after a failure. */
-	retryAt: string | null;
-	/** The code of the last failure (a server code, `network` or `unknown`), null after a success. */
-	lastError: string | null;
-	/** Rows of the last sync that did not validate and were left out. */
-	skipped: number;
-	/** With `account-changed`: what this device holds of the other account. */
-	deviceData: DeviceData | null;
-}
-
-/** What becomes of this device's data when another account signed in. */
-export type AccountChoice = 'erase' | 'add';
 
 export interface SyncEngine {
 	/**

@@ -10,14 +10,6 @@ export const SYNC_STATE_KEY = 'sync';
 export const SETTINGS_KEY = 'settings';
 export const PROFILE_KEY = 'me';
 
-export interface RejectedChange {
-	table: string;
-	recordId: string;
-	code: string;
-	message?: string;
-	at: string;
-}
-
 const rejectedSchema = z.object({
 	table: z.string(),
 	recordId: z.string(),

@@ -3,11 +3,11 @@ import type { AuthError, User, WebSocketLikeConstructor } from '@supabase/supaba
 import {
 	ServerRefusal,
 	TransportFailure,
-	type Account,
 	type PullPage,
 	type PushResult,
 	type SyncTransport
 } from './transport';
+import type { Account } from '$lib/domain/sync/status';
 
 // SyncTransport over supabase-js: Supabase Auth for the account, PostgREST RPCs for the rest
 // (docs/sync.md). Imported only once sync is on; supabase-js itself is imported dynamically below,

@@ -3,6 +3,7 @@
 // The wire format is docs/sync.md.
 
 import type { SyncTable, WireRow } from '$lib/domain/sync/rows';
+import type { Account } from '$lib/domain/sync/status';
 
 export type { SyncTable, WireRow };
 
@@ -38,13 +39,6 @@ export interface PullPage {
 export interface ExchangeToken {
 	token: string;
 	expiresAt: string;
-}
-
-export interface Account {
-	userId: string;
-	/** Null until an email is linked: the account then lives only on this device. */
-	email: string | null;
-	isAnonymous: boolean;
 }
 
 /**

@@ -101,3 +101,5 @@ export function overwrittenTexts(
 			: [];
 	});
 }
+
+export type OverwrittenText = LostText & { at: string };
