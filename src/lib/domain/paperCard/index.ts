@@ -5,6 +5,7 @@ export { bigLines, joinColumns, linesFromWords, READ_HEIGHT } from './layout';
 export {
 	cardAngle,
 	cardBounds,
+	inkRows,
 	photoProblem,
 	PHOTO_MAX_SIDE,
 	scaledSize,
@@ -22,4 +23,12 @@ export {
 	type PaperCardReading,
 	type RecognisedLine
 } from './recognised';
+export {
+	bestReading,
+	characterCells,
+	isLikelyName,
+	readingText,
+	verticalColumns,
+	withColumn
+} from './rereading';
 export { paperCardToCard, type PaperCardLabels } from './toCard';
