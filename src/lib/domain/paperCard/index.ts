@@ -32,3 +32,13 @@ export {
 	withColumn
 } from './rereading';
 export { paperCardToCard, type PaperCardLabels } from './toCard';
+export {
+	cornerAt,
+	cropCorners,
+	framePixels,
+	moveCorner,
+	placeCorner,
+	startingFrame,
+	type CropCorner,
+	type CropFrame
+} from './cropFrame';
