@@ -285,6 +285,44 @@ function photoHtml(card, shot) {
 }
 
 /**
+ * A card lying flat on a desk as light as the card, with a sticky note above it carrying
+ * someone else's number: a photo in which the card cannot be told from what it lies on, for
+ * framing by hand. The card is the `index`-th of the corpus; it fills x 12.5–87.5 % and
+ * y 18.4–81.6 % of the photo, the note y 4–14 %.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} folder
+ * @param {number} index
+ * @returns {Promise<PaperCardPhoto & { noteMobile: string }>}
+ */
+export async function renderUnframedCard(browser, folder, index) {
+	const card = aCard(index);
+	const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+	try {
+		await page.setContent(
+			`<!doctype html><html lang="zh-Hant"><head><meta charset="utf-8"><style>
+			body { margin:0; width:1400px; height:950px; background:#f6f4ee; position:relative; font-family:'Noto Sans CJK TC','Noto Sans',sans-serif; color:#222; overflow:hidden }
+			.note { position:absolute; left:420px; top:38px; width:560px; height:95px; background:#fbf3b0; font-size:40px; display:flex; align-items:center; justify-content:center }
+			.card { position:absolute; left:175px; top:175px; width:1050px; height:600px; background:#fdfcf8 }
+		</style></head><body><div class="note">請回電 0911-222-333</div><div class="card">${card.body}</div></body></html>`,
+			{ waitUntil: 'load' }
+		);
+		await page.evaluate(() => document.fonts.ready);
+		const photo = join(folder, `${card.id}-unframed.jpg`);
+		await writeFile(photo, await page.screenshot({ type: 'jpeg', quality: 90 }));
+		return {
+			id: `${card.id}-unframed`,
+			layout: card.layout,
+			photo,
+			shot: 'unframed',
+			truth: card.truth,
+			noteMobile: '+886911222333'
+		};
+	} finally {
+		await page.close();
+	}
+}
+
+/**
  * Renders `count` card photos (from the `from`-th of the corpus) into `folder` as JPEGs with one
  * browser page.
  * @param {import('playwright-core').Browser} browser

@@ -1,5 +1,18 @@
 import type { Worker } from 'tesseract.js';
-import { bigLines, READ_HEIGHT, type RecognisedLine } from '$lib/domain/paperCard';
+import {
+	bestReading,
+	bigLines,
+	characterCells,
+	inkRows,
+	isLikelyName,
+	READ_HEIGHT,
+	readingText,
+	toGrey,
+	verticalColumns,
+	withColumn,
+	type Box,
+	type RecognisedLine
+} from '$lib/domain/paperCard';
 
 // The paper-card recogniser: tesseract.js in a Web Worker, with the Traditional Chinese and
 // English trained data the app serves itself (paperCard.assets.js). This module and tesseract.js
@@ -15,7 +28,17 @@ const LANGUAGES = ['chi_tra', 'eng'] as const;
 /** How far the recogniser is from ready (0–1), for the first use's progress bar. */
 export type LoadProgress = (share: number) => void;
 
-let ready: Promise<Worker> | null = null;
+/**
+ * Two recognisers: one for the whole card in both languages, and one for second readings of
+ * parts of it in Chinese alone, one line at a time (a big name read with English in the running
+ * comes back as Latin letters).
+ */
+interface Readers {
+	card: Worker;
+	han: Worker;
+}
+
+let ready: Promise<Readers> | null = null;
 
 async function download(url: string, onBytes: (bytes: number, total: number) => void) {
 	const response = await fetch(url);
@@ -31,7 +54,7 @@ async function download(url: string, onBytes: (bytes: number, total: number) => 
 	}
 }
 
-async function start(onProgress: LoadProgress): Promise<Worker> {
+async function start(onProgress: LoadProgress): Promise<Readers> {
 	// The trained data is most of the bytes: 70 % of the bar; starting the engine the rest.
 	const received = LANGUAGES.map(() => ({ bytes: 0, total: 0 }));
 	const reportBytes = () => {
@@ -55,27 +78,37 @@ async function start(onProgress: LoadProgress): Promise<Worker> {
 	// for ever: the failure settles it instead, so the page can say so rather than wait.
 	let failed: (error: unknown) => void = () => undefined;
 	const failure = new Promise<never>((_, reject) => (failed = reject));
-	return Promise.race([
-		tesseract.createWorker([...LANGUAGES], tesseract.OEM.LSTM_ONLY, {
-			workerPath: `${__PAPER_CARD_ASSETS__}worker.min.js`,
-			corePath: `${__PAPER_CARD_ASSETS__}core`,
-			langPath: `${__PAPER_CARD_ASSETS__}lang`,
-			// A blob: worker would need worker-src blob:, which the CSP does not allow.
-			workerBlobURL: false,
-			// The service worker keeps the files; a second copy in IndexedDB would double them.
-			cacheMethod: 'none',
-			logger: ({ status, progress }) => {
+	const options = (logger?: (message: { status: string; progress: number }) => void) => ({
+		workerPath: `${__PAPER_CARD_ASSETS__}worker.min.js`,
+		corePath: `${__PAPER_CARD_ASSETS__}core`,
+		langPath: `${__PAPER_CARD_ASSETS__}lang`,
+		// A blob: worker would need worker-src blob:, which the CSP does not allow.
+		workerBlobURL: false,
+		// The service worker keeps the files; a second copy in IndexedDB would double them.
+		cacheMethod: 'none',
+		...(logger ? { logger } : {}),
+		errorHandler: (error: unknown) => failed(error)
+	});
+	const workers = Promise.all([
+		tesseract.createWorker(
+			[...LANGUAGES],
+			tesseract.OEM.LSTM_ONLY,
+			options(({ status, progress }) => {
 				if (status === 'loading tesseract core') onProgress(0.7 + 0.2 * progress);
 				else if (status === 'initializing api') onProgress(0.9 + 0.1 * progress);
-			},
-			errorHandler: (error: unknown) => failed(error)
-		}),
-		failure
+			})
+		),
+		tesseract.createWorker(['chi_tra'], tesseract.OEM.LSTM_ONLY, options()).then(async (han) => {
+			await han.setParameters({ tessedit_pageseg_mode: tesseract.PSM.SINGLE_LINE });
+			return han;
+		})
 	]);
+	const [card, han] = await Promise.race([workers, failure]);
+	return { card, han };
 }
 
-/** Starts the recogniser, once; later calls share it. */
-export function loadRecogniser(onProgress: LoadProgress): Promise<Worker> {
+/** Starts the recognisers, once; later calls share them. */
+function loadRecogniser(onProgress: LoadProgress): Promise<Readers> {
 	ready ??= start(onProgress).catch((error: unknown) => {
 		ready = null;
 		throw error;
@@ -116,19 +149,41 @@ function wordLines(page: Page, scale = 1, offset = { x: 0, y: 0 }): RecognisedLi
 	);
 }
 
+const boxOf = (words: RecognisedLine[]): Box => ({
+	x0: Math.min(...words.map((word) => word.box.x0)),
+	y0: Math.min(...words.map((word) => word.box.y0)),
+	x1: Math.max(...words.map((word) => word.box.x1)),
+	y1: Math.max(...words.map((word) => word.box.y1))
+});
+
+/** A canvas of `width` × `height` with `draw` on white (the card's paper). */
+function canvasWith(
+	width: number,
+	height: number,
+	draw: (context: CanvasRenderingContext2D) => void
+) {
+	const canvas = document.createElement('canvas');
+	canvas.width = Math.max(1, Math.round(width));
+	canvas.height = Math.max(1, Math.round(height));
+	const context = canvas.getContext('2d', { willReadFrequently: true });
+	if (!context) throw new Error('no 2D canvas');
+	context.fillStyle = '#fff';
+	context.fillRect(0, 0, canvas.width, canvas.height);
+	draw(context);
+	return { canvas, context };
+}
+
 /**
- * The words of one big line, read again from its own crop brought down to body-text size, in
- * the coordinates of the whole image; null when the second reading found nothing.
+ * The words of one big line, read again from its own crop brought down to `height` (body-text
+ * size), in the coordinates of the whole image; [] when the second reading found nothing.
  */
 async function reread(
 	worker: Worker,
 	image: HTMLCanvasElement,
-	words: RecognisedLine[]
-): Promise<RecognisedLine[] | null> {
-	const x0 = Math.min(...words.map((word) => word.box.x0));
-	const y0 = Math.min(...words.map((word) => word.box.y0));
-	const x1 = Math.max(...words.map((word) => word.box.x1));
-	const y1 = Math.max(...words.map((word) => word.box.y1));
+	words: RecognisedLine[],
+	height: number
+): Promise<RecognisedLine[]> {
+	const { x0, y0, x1, y1 } = boxOf(words);
 	const pad = (y1 - y0) * 0.3;
 	const crop = {
 		x: Math.max(0, x0 - pad),
@@ -136,47 +191,117 @@ async function reread(
 		width: Math.min(image.width, x1 + pad) - Math.max(0, x0 - pad),
 		height: Math.min(image.height, y1 + pad) - Math.max(0, y0 - pad)
 	};
-	const scale = READ_HEIGHT / (y1 - y0);
-	const canvas = document.createElement('canvas');
-	canvas.width = Math.max(1, Math.round(crop.width * scale));
-	canvas.height = Math.max(1, Math.round(crop.height * scale));
-	canvas
-		.getContext('2d')
-		?.drawImage(image, crop.x, crop.y, crop.width, crop.height, 0, 0, canvas.width, canvas.height);
+	const scale = height / (y1 - y0);
+	const { canvas } = canvasWith(crop.width * scale, crop.height * scale, (context) =>
+		context.drawImage(
+			image,
+			crop.x,
+			crop.y,
+			crop.width,
+			crop.height,
+			0,
+			0,
+			crop.width * scale,
+			crop.height * scale
+		)
+	);
 	const { data } = await worker.recognize(canvas, {}, { blocks: true, text: false });
 	const lines = wordLines(data, scale, crop).filter((line) => line.length > 0);
-	const best = lines.sort((a, b) => b.length - a.length)[0];
-	return best && best.some((word) => word.text.trim() !== '') ? best : null;
+	const best = lines.sort((a, b) => b.length - a.length)[0] ?? [];
+	return best.some((word) => word.text.trim() !== '') ? best : [];
 }
 
 /**
- * The text on a card image, as words grouped in the recogniser's lines. Lines set much bigger
- * than the rest (most often the name) are read a second time at body-text size, which the
- * recogniser reads far better.
+ * A name set top to bottom, read again: its characters are cut apart where the ink stops, set
+ * side by side at body-text size, and read as one line of Chinese.
+ */
+async function readColumn(
+	han: Worker,
+	image: HTMLCanvasElement,
+	column: { box: Box; size: number }
+): Promise<{ text: string; confidence: number; top: number } | null> {
+	const { x0, y0, x1, y1 } = column.box;
+	const strip = canvasWith(x1 - x0, y1 - y0, (context) =>
+		context.drawImage(image, x0, y0, x1 - x0, y1 - y0, 0, 0, x1 - x0, y1 - y0)
+	);
+	const { width, height } = strip.canvas;
+	const grey = toGrey(width, height, strip.context.getImageData(0, 0, width, height).data);
+	const cells = characterCells(inkRows(grey), column.size);
+	if (cells.length < 2) return null;
+	const scale = READ_HEIGHT / column.size;
+	const side = READ_HEIGHT * 1.15;
+	const { canvas } = canvasWith(side * (cells.length + 1), side * 2, (context) =>
+		cells.forEach((cell, index) =>
+			context.drawImage(
+				strip.canvas,
+				0,
+				cell.y0,
+				width,
+				cell.y1 - cell.y0,
+				side * (index + 0.5),
+				side * 0.5,
+				width * scale,
+				(cell.y1 - cell.y0) * scale
+			)
+		)
+	);
+	const { data } = await han.recognize(canvas, {}, { blocks: true, text: false });
+	const words = wordLines(data).flat();
+	// A column of a name holds nothing but Han characters; marks between them are misreadings.
+	const text = words
+		.map((word) => word.text)
+		.join('')
+		.replace(/\P{Script=Han}/gu, '');
+	return text ? { text, confidence: meanConfidence(words), top: y0 + (cells[0]?.y0 ?? 0) } : null;
+}
+
+/**
+ * The text on a card image, as words grouped in the recogniser's lines. A name set vertically
+ * is read again as a line; lines set much bigger than the rest (most often the name) are read
+ * again at body-text size, which the recogniser reads far better, in both languages and in
+ * Chinese alone, and the reading a card reader would expect is kept (domain/bestReading).
  */
 export async function recognise(
 	image: HTMLCanvasElement,
 	onProgress: LoadProgress
 ): Promise<RecognisedLine[][]> {
-	const worker = await loadRecogniser(onProgress);
-	const { data } = await worker.recognize(
-		image,
-		{ rotateAuto: true },
-		{ blocks: true, text: false }
-	);
-	const lines = wordLines(data);
+	const { card, han } = await loadRecogniser(onProgress);
+	const { data } = await card.recognize(image, { rotateAuto: true }, { blocks: true, text: false });
+	let lines = wordLines(data);
+	const columns = verticalColumns(lines.flat(), image);
+	// A column's reading is a second reading already.
+	const readAgain = new Set<RecognisedLine[]>();
+	for (const column of columns) {
+		const reading = await readColumn(han, image, column);
+		if (!reading) continue;
+		lines = withColumn(lines, column, reading);
+		readAgain.add(lines.at(-1) ?? []);
+	}
 	const big = bigLines(lines);
 	for (const index of big.indexes) {
 		const words = lines[index] ?? [];
+		if (readAgain.has(words)) continue;
 		const isBig = (word: RecognisedLine) => word.box.y1 - word.box.y0 >= big.height;
-		// A big line read with confidence (most English names) is left as it is.
-		if (meanConfidence(words.filter(isBig)) >= SURE) continue;
-		const again = await reread(worker, image, words.filter(isBig));
-		// Kept only when the recogniser is surer of it than of the first reading.
-		if (!again || meanConfidence(again) <= meanConfidence(words.filter(isBig))) continue;
+		const first = words.filter(isBig);
+		// A big line read with confidence as a name, or in Latin letters (most English names), is
+		// left as it is.
+		const firstText = readingText(first);
+		if (
+			meanConfidence(first) >= SURE &&
+			(isLikelyName(firstText) || !/\p{Script=Han}/u.test(firstText))
+		)
+			continue;
+		const readings = [
+			first,
+			await reread(card, image, first, READ_HEIGHT),
+			await reread(han, image, first, READ_HEIGHT),
+			await reread(han, image, first, READ_HEIGHT * 1.5)
+		];
+		const best = bestReading(readings, SURE);
+		if (best === 0) continue;
 		// Smaller words the recogniser put on the same line (an e-mail beside a big name) stay.
 		lines[index] = words.filter((word) => !isBig(word));
-		lines.push(again);
+		lines.push(readings[best] ?? []);
 	}
 	return lines.filter((line) => line.length > 0);
 }
@@ -187,7 +312,8 @@ export async function stopRecogniser(): Promise<void> {
 	ready = null;
 	if (!running) return;
 	try {
-		await (await running).terminate();
+		const { card, han } = await running;
+		await Promise.all([card.terminate(), han.terminate()]);
 	} catch {
 		// It never started, or is gone already.
 	}

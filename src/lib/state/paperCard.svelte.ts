@@ -4,6 +4,8 @@ import {
 	extractPaperCard,
 	isEmptyReading,
 	linesFromWords,
+	startingFrame,
+	type CropFrame,
 	paperCardToCard,
 	type PaperCardLabels,
 	type PaperCardReading
@@ -29,8 +31,12 @@ type Photo = typeof import('./paperCardPhoto');
 /** Thrown inside a read that the person cancelled, so nothing after it runs. */
 class Cancelled extends Error {}
 
+type Until = <T>(work: Promise<T>) => Promise<T>;
+
 export class PaperCardSession {
-	step = $state<'choose' | 'reading' | 'review' | 'saved'>('choose');
+	step = $state<'choose' | 'frame' | 'reading' | 'review' | 'saved'>('choose');
+	/** The frame drawn round the card by hand, when the app could not find the card itself. */
+	frame = $state<CropFrame>(startingFrame());
 	/** The first use's download, 0–1; null once the recogniser is ready (or not needed yet). */
 	loading = $state<number | null>(null);
 	problem = $state<PaperCardProblem | null>(null);
@@ -56,19 +62,11 @@ export class PaperCardSession {
 	#generation = 0;
 	#stop: (() => void) | null = null;
 
+	/** Reads a card photo: straight to the form when the card stands out, else to framing it. */
 	async read(file: Blob): Promise<void> {
-		const generation = ++this.#generation;
 		this.#clear();
-		this.step = 'reading';
 		performance.mark(PAPER_CARD_START_MARK);
-		const stopped = new Promise<never>((_, reject) => {
-			this.#stop = () => reject(new Cancelled());
-		});
-		const until = <T>(work: Promise<T>) => Promise.race([work, stopped]);
-		try {
-			const [ocr, photo] = await until(
-				Promise.all([import('$lib/data/paperCardOcr'), import('./paperCardPhoto')] as const)
-			);
+		await this.#run(async (until, ocr, photo) => {
 			let prepared: Awaited<ReturnType<Photo['preparePhoto']>>;
 			try {
 				prepared = await until(photo.preparePhoto(file));
@@ -82,13 +80,54 @@ export class PaperCardSession {
 				return;
 			}
 			this.#image = prepared.image;
-			const lines = await until(this.#recognise(ocr, prepared.image));
-			const reading = extractPaperCard(lines.flatMap(linesFromWords));
-			if (isEmptyReading(reading)) {
-				this.#fail('no_card');
+			if (!prepared.bounded) {
+				this.frame = startingFrame();
+				this.photoUrl = URL.createObjectURL(await photo.photoToKeep(prepared.image));
+				this.step = 'frame';
 				return;
 			}
-			await this.#review(reading, prepared.image, photo);
+			await this.#readImage(until, ocr, photo, prepared.image);
+		});
+	}
+
+	/** Reads the part of the photo inside the frame, or all of it. */
+	async readFramed(whole = false): Promise<void> {
+		const image = this.#image;
+		if (this.step !== 'frame' || !image) return;
+		const frame = whole ? null : $state.snapshot(this.frame);
+		performance.mark(PAPER_CARD_START_MARK);
+		await this.#run(async (until, ocr, photo) => {
+			const card = frame ? photo.framed(image, frame) : image;
+			this.#image = card;
+			await this.#readImage(until, ocr, photo, card);
+		});
+	}
+
+	async #readImage(until: Until, ocr: Ocr, photo: Photo, image: HTMLCanvasElement) {
+		const lines = await until(this.#recognise(ocr, image));
+		const reading = extractPaperCard(lines.flatMap(linesFromWords));
+		if (isEmptyReading(reading)) {
+			this.#fail('no_card');
+			return;
+		}
+		await this.#review(reading, image, photo);
+	}
+
+	/** One read, which the person can stop at any point: `until` gives up when they do. */
+	async #run(work: (until: Until, ocr: Ocr, photo: Photo) => Promise<void>): Promise<void> {
+		const generation = ++this.#generation;
+		this.problem = null;
+		this.cancelled = false;
+		this.step = 'reading';
+		const stopped = new Promise<never>((_, reject) => {
+			this.#stop = () => reject(new Cancelled());
+		});
+		const until: Until = (work) => Promise.race([work, stopped]);
+		try {
+			const [ocr, photo] = await until(
+				Promise.all([import('$lib/data/paperCardOcr'), import('./paperCardPhoto')] as const)
+			);
+			await work(until, ocr, photo);
 		} catch (error) {
 			if (generation !== this.#generation) return;
 			if (error instanceof Cancelled) {
@@ -98,8 +137,10 @@ export class PaperCardSession {
 				this.#fail('failed');
 			}
 		} finally {
-			this.loading = null;
-			this.#stop = null;
+			if (generation === this.#generation) {
+				this.loading = null;
+				this.#stop = null;
+			}
 		}
 	}
 
@@ -112,6 +153,8 @@ export class PaperCardSession {
 
 	async #review(reading: PaperCardReading, image: HTMLCanvasElement, photo: Photo) {
 		this.reading = reading;
+		// The whole photo shown for framing gives way to the card as it was read.
+		if (this.photoUrl) URL.revokeObjectURL(this.photoUrl);
 		this.photoUrl = URL.createObjectURL(await photo.photoToKeep(image));
 		this.step = 'review';
 		performance.mark(PAPER_CARD_READ_MARK);
@@ -205,6 +248,7 @@ export class PaperCardSession {
 	#clear(): void {
 		if (this.photoUrl) URL.revokeObjectURL(this.photoUrl);
 		this.photoUrl = null;
+		this.frame = startingFrame();
 		this.#image = null;
 		this.problem = null;
 		this.cancelled = false;

@@ -1,9 +1,11 @@
 import {
 	cardAngle,
 	cardBounds,
+	framePixels,
 	photoProblem,
 	scaledSize,
 	toGrey,
+	type CropFrame,
 	type PhotoProblem
 } from '$lib/domain/paperCard';
 
@@ -20,6 +22,8 @@ export interface PreparedPhoto {
 	/** What the recogniser reads: the card, at most PHOTO_MAX_SIDE on its longer side. */
 	image: HTMLCanvasElement;
 	problem: PhotoProblem | null;
+	/** Whether the card stood out and was cut from the photo; if not, the person may frame it. */
+	bounded: boolean;
 }
 
 function canvasOf(width: number, height: number) {
@@ -56,12 +60,37 @@ function straightened(canvas: HTMLCanvasElement, angle: number): HTMLCanvasEleme
 	return turned.canvas;
 }
 
-/** Throws when the browser cannot open the file as a picture (a HEIC on Chrome, a PDF). */
+/** The pixel size of a picture file, read without decoding its pixels. */
+async function sizeOf(file: Blob): Promise<{ width: number; height: number }> {
+	const url = URL.createObjectURL(file);
+	try {
+		const image = new Image();
+		image.src = url;
+		await new Promise((resolve, reject) => {
+			image.onload = resolve;
+			image.onerror = reject;
+		});
+		return { width: image.naturalWidth, height: image.naturalHeight };
+	} finally {
+		URL.revokeObjectURL(url);
+	}
+}
+
+/**
+ * Throws when the browser cannot open the file as a picture (a HEIC on Chrome, a PDF). The
+ * picture is decoded straight to the size it is read at, so a 50-megapixel photo never takes
+ * 200 MB of pixels.
+ */
 export async function preparePhoto(file: Blob): Promise<PreparedPhoto> {
-	const bitmap = await createImageBitmap(file);
+	const natural = await sizeOf(file);
+	const size = scaledSize(natural.width, natural.height);
+	const bitmap = await createImageBitmap(file, {
+		resizeWidth: size.width,
+		resizeHeight: size.height,
+		resizeQuality: 'high'
+	});
 	let full: HTMLCanvasElement;
 	try {
-		const size = scaledSize(bitmap.width, bitmap.height);
 		full = canvasOf(size.width, size.height).canvas;
 		full.getContext('2d')?.drawImage(bitmap, 0, 0, size.width, size.height);
 	} finally {
@@ -75,7 +104,7 @@ export async function preparePhoto(file: Blob): Promise<PreparedPhoto> {
 		look = lookAt(full);
 	}
 	const bounds = cardBounds(look.grey);
-	if (!bounds) return { image: full, problem };
+	if (!bounds) return { image: full, problem, bounded: false };
 
 	const crop = {
 		x: Math.round(bounds.x * look.scale),
@@ -95,7 +124,15 @@ export async function preparePhoto(file: Blob): Promise<PreparedPhoto> {
 		crop.width,
 		crop.height
 	);
-	return { image: card.canvas, problem };
+	return { image: card.canvas, problem, bounded: true };
+}
+
+/** The part of `image` inside a frame the person drew. */
+export function framed(image: HTMLCanvasElement, frame: CropFrame): HTMLCanvasElement {
+	const crop = framePixels(frame, image.width, image.height);
+	const { canvas, context } = canvasOf(crop.width, crop.height);
+	context.drawImage(image, crop.x, crop.y, crop.width, crop.height, 0, 0, crop.width, crop.height);
+	return canvas;
 }
 
 /** A JPEG of the card for keeping on the device, smaller than what was read. */

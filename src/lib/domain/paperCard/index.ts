@@ -5,6 +5,7 @@ export { bigLines, joinColumns, linesFromWords, READ_HEIGHT } from './layout';
 export {
 	cardAngle,
 	cardBounds,
+	inkRows,
 	photoProblem,
 	PHOTO_MAX_SIDE,
 	scaledSize,
@@ -22,4 +23,22 @@ export {
 	type PaperCardReading,
 	type RecognisedLine
 } from './recognised';
+export {
+	bestReading,
+	characterCells,
+	isLikelyName,
+	readingText,
+	verticalColumns,
+	withColumn
+} from './rereading';
 export { paperCardToCard, type PaperCardLabels } from './toCard';
+export {
+	cornerAt,
+	cropCorners,
+	framePixels,
+	moveCorner,
+	placeCorner,
+	startingFrame,
+	type CropCorner,
+	type CropFrame
+} from './cropFrame';

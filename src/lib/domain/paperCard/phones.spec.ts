@@ -9,7 +9,8 @@ describe('phonesIn', () => {
 		['Tel +886-2-2345-6789 #12', [{ kind: 'office', e164: '+886223456789', extension: '12' }]],
 		['+886 (0)2 2345 6789 ext. 5', [{ kind: 'office', e164: '+886223456789', extension: '5' }]],
 		['0912 345 678', [{ kind: 'mobile', e164: '+886912345678', extension: '' }]],
-		['037-123456', [{ kind: 'office', e164: '+88637123456', extension: '' }]]
+		['037-123456', [{ kind: 'office', e164: '+88637123456', extension: '' }]],
+		['電話 107-352-6732', [{ kind: 'office', e164: '+88673526732', extension: '' }]]
 	])('%s', (line, expected) => {
 		expect(phonesIn(line)).toMatchObject(expected);
 	});

@@ -77,7 +77,10 @@ export function phonesIn(line: string): FoundPhone[] {
 		const runStart = match.index ?? 0;
 		for (const part of splitRun(match[0])) {
 			const start = runStart + part.offset;
-			const e164 = phoneToE164(part.text);
+			// A colon or a bar after a label is often read as a 1 ("電話 107-352-6732"), and no
+			// Taiwanese number starts with 10.
+			const e164 =
+				phoneToE164(part.text) ?? (/^10/.test(part.text) ? phoneToE164(part.text.slice(1)) : null);
 			const digits = part.text.replace(/\D/g, '').length;
 			if (e164 === null || digits < 8) continue;
 			const after = text.slice(start + part.text.length);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardAngle, cardBounds, photoProblem, scaledSize, type GreyImage } from './photo';
+import { cardAngle, cardBounds, inkRows, photoProblem, scaledSize, type GreyImage } from './photo';
 
 // A grey picture drawn by a function of (x, y).
 function aPicture(
@@ -77,5 +77,15 @@ describe('cardAngle', () => {
 
 	it('leaves an upright card alone', () => {
 		expect(cardAngle(turned(0))).toBeNull();
+	});
+});
+
+describe('inkRows', () => {
+	it('counts the dark pixels of each row, and none for a speck', () => {
+		const width = 100;
+		const grey = new Uint8Array(width * 4).fill(250);
+		grey.fill(10, width, width + 40); // row 1: a stroke
+		grey[width * 3 + 5] = 10; // row 3: one speck
+		expect(inkRows({ width, height: 4, grey })).toEqual([0, 40, 0, 0]);
 	});
 });

@@ -179,6 +179,23 @@ export function cardAngle(image: GreyImage): number | null {
 	return degrees < 1 || degrees > 20 ? null : angle;
 }
 
+/**
+ * How many dark pixels each row of a picture of print holds (dark: below Otsu's threshold), for
+ * finding where characters start and stop.
+ */
+export function inkRows(image: GreyImage): number[] {
+	const { width, height, grey } = image;
+	const histogram = new Uint32Array(256);
+	for (const level of grey) histogram[level] = (histogram[level] ?? 0) + 1;
+	const threshold = otsu(histogram, grey.length);
+	return Array.from({ length: height }, (_, y) => {
+		let count = 0;
+		for (let x = 0; x < width; x++) if ((grey[y * width + x] ?? 255) <= threshold) count++;
+		// A speck of noise or the edge of a frame is not a character.
+		return count > Math.max(1, width * 0.02) ? count : 0;
+	});
+}
+
 /** Otsu's threshold: the grey level that best splits the picture into two classes. */
 function otsu(histogram: Uint32Array, total: number): number {
 	let sumAll = 0;
