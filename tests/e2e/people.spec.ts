@@ -101,7 +101,7 @@ describe('one person', () => {
 		await page.locator('#person-channel-1-value').fill('chihming.example.com');
 		await page.getByRole('button', { name: t(locale, 'people_save') }).click();
 
-		await page.getByText(t(locale, 'people_error_email')).waitFor();
+		await page.getByText(t(locale, 'card_error_invalid_email')).waitFor();
 		expect(await page.getByTestId('person-status').textContent()).toContain(
 			t(locale, 'people_fix_errors')
 		);

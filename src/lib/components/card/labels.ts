@@ -2,7 +2,8 @@ import type { ChannelKind } from '$lib/domain/card/kinds';
 import type { ChannelError, FieldError } from '$lib/domain/profile';
 import { m } from '$lib/paraglide/messages';
 
-// The card's words in the reader's language, shared by the editor, the QR and the card page.
+// The words for a card and its channels in the reader's language: the one table of channel-kind
+// labels and messages, for my card, the cards I keep and the people I edit.
 
 export const kindLabel: Record<ChannelKind, () => string> = {
 	line: m.card_kind_line,
@@ -28,7 +29,8 @@ export const kindHint: Record<ChannelKind, () => string> = {
 	other: m.card_hint_other
 };
 
-const invalid: Record<ChannelKind, () => string> = {
+/** What a value that does not fit its kind should look like. */
+export const kindError: Record<ChannelKind, () => string> = {
 	line: m.card_error_invalid_line,
 	phone: m.card_error_invalid_phone,
 	email: m.card_error_invalid_email,
@@ -69,6 +71,6 @@ export function channelErrorText(error: ChannelError): string {
 		case 'label_required':
 			return m.card_error_label_required();
 		default:
-			return invalid[error.code.slice('invalid_'.length) as ChannelKind]();
+			return kindError[error.code.slice('invalid_'.length) as ChannelKind]();
 	}
 }

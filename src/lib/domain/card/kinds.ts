@@ -11,3 +11,6 @@ export const channelKinds = [
 	'other'
 ] as const;
 export type ChannelKind = (typeof channelKinds)[number];
+
+/** "Other" needs a label as well, so a form that keeps to one box per channel offers the rest. */
+export const oneBoxKinds: readonly ChannelKind[] = channelKinds.filter((kind) => kind !== 'other');
