@@ -6,6 +6,7 @@ import type {
 	RecordAggregate,
 	Stored
 } from './db';
+import { announceQueued } from './notices';
 
 type SyncedStore = RecordAggregate;
 
@@ -14,48 +15,6 @@ export interface QueuedWrite {
 	store: SyncedStore;
 	record?: Stored;
 	recordId: string;
-}
-
-/** Which record a queued change wrote. */
-export type QueuedRecord = Pick<QueuedWrite, 'store' | 'recordId'>;
-
-const queuedListeners = new Set<(written: QueuedRecord[]) => void>();
-
-/**
- * Hears of every change queued for sync, once its transaction has committed, with the records it
- * wrote: how sync pushes soon after a save, and an open screen shows a write made elsewhere on
- * the device, without each writer having to tell them.
- */
-export function onQueued(listener: (written: QueuedRecord[]) => void): () => void {
-	queuedListeners.add(listener);
-	return () => queuedListeners.delete(listener);
-}
-
-const storedListeners = new Set<(written: QueuedRecord[]) => void>();
-
-/**
- * Hears of every record written on this device once its transaction has committed: saved here
- * (and queued) or applied from the server by sync. How an open screen stays on what is stored
- * without anyone telling it to refresh.
- */
-export function onStored(listener: (written: QueuedRecord[]) => void): () => void {
-	storedListeners.add(listener);
-	return () => storedListeners.delete(listener);
-}
-
-/** Tells `onStored` listeners what a committed transaction wrote. */
-export function announceStored(written: QueuedRecord[]): void {
-	if (written.length === 0) return;
-	for (const listener of storedListeners) listener(written);
-}
-
-/**
- * Tells every listener what committed changes were queued. A writer that cannot name the records
- * (a restore, written by a worker) passes none: sync still hears of it and reads the outbox.
- */
-export function announceQueued(written: QueuedRecord[]): void {
-	for (const listener of queuedListeners) listener(written);
-	announceStored(written);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { settingsSchema, type Settings } from '$lib/domain/records';
 import type { RapportDatabase } from './db';
+import { announceStored } from './notices';
 
 const KEY = 'settings';
 
@@ -15,6 +16,7 @@ export function settingsRepository(db: RapportDatabase) {
 			const current = settingsSchema.safeParse((await tx.store.get(KEY)) ?? {});
 			const next = settingsSchema.parse({ ...(current.success ? current.data : {}), ...patch });
 			await Promise.all([tx.store.put(next, KEY), tx.done]);
+			announceStored([{ store: 'settings', recordId: KEY }], 'device');
 			return next;
 		}
 	};

@@ -4,7 +4,7 @@ import { buildBackup, serializeBackup, type BackupContent } from '$lib/domain/yo
 import { aConnection, at } from '$lib/testing/factories';
 import { connectionRepository } from './connections';
 import { openRapportDatabase, type RapportDatabase } from './db';
-import { onQueued } from './outbox';
+import { onQueued } from './notices';
 import { readBackupContent, RESTORE_CHUNK } from './yourData';
 import { openRestore } from './yourDataRestore';
 

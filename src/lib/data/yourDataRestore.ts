@@ -1,6 +1,6 @@
 import { openBackup, type BackupFailure } from '$lib/domain/yourData';
 import type { RapportDatabase } from './db';
-import { announceQueued } from './outbox';
+import { announceQueued, announceStored, type StoredRecord } from './notices';
 import { checkBackup, restoreBackup, type CheckedBackup, type Progress } from './yourData';
 import type { RestoreReport } from '$lib/domain/yourData/outcomes';
 
@@ -8,6 +8,19 @@ import type { RestoreReport } from '$lib/domain/yourData/outcomes';
 // worker where there is one (the browser), which keeps the checked records and writes them
 // itself, so neither parsing thousands of people nor writing them ever holds the screen, and the
 // records never cross to this thread; on this thread in slices otherwise.
+
+const restoredStores: StoredRecord[] = (
+	['profile', 'events', 'connections', 'followUps', 'settings'] as const
+).map((store) => ({ store, recordId: null }));
+
+/**
+ * Whatever landed is queued for sync and shown, a failure half-way included. The records are
+ * too many to name: sync reads the outbox, and the screens read each store again.
+ */
+function announceRestored(): void {
+	announceQueued([]);
+	announceStored(restoredStores, 'device');
+}
 
 export type ReadFailure = BackupFailure | 'unreadable_file';
 
@@ -87,8 +100,7 @@ export async function openRestore(
 					return restored.report;
 				} finally {
 					worker.terminate();
-					// Whatever landed is queued for sync, a failure half-way included.
-					announceQueued([]);
+					announceRestored();
 				}
 			},
 			close: () => worker.terminate()
@@ -118,7 +130,7 @@ async function openHere(
 				try {
 					return await restoreBackup(db, checked, { write: true, onProgress: onRestoreProgress });
 				} finally {
-					announceQueued([]);
+					announceRestored();
 				}
 			},
 			close: () => {}

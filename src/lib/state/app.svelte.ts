@@ -1,4 +1,5 @@
 import { openRapportDatabase, StorageUnavailableError, type RapportDatabase } from '$lib/data/db';
+import { onQueued, onStored } from '$lib/data/notices';
 import { requestPersistence, storageReport } from '$lib/data/persistence';
 import type { StorageReport } from '$lib/domain/storage';
 import { readShellSummary, type ShellSummary } from '$lib/data/shell';
@@ -42,13 +43,16 @@ class AppState {
 	#opening: Promise<void> | null = null;
 	#starting: Promise<void> | null = null;
 	#records: Promise<void> | null = null;
+	#refreshing: Promise<void> | null = null;
+	#refreshAgain = false;
 
 	/** Opens the database and loads what every screen shows; safe to call again. */
 	start(): Promise<void> {
 		this.#starting ??= this.#open().then(async () => {
 			if (!this.#db) return;
 			// Load before announcing "ready", so screens mount with the stored data already there.
-			await this.refresh();
+			await this.#refresh(new Date());
+			this.#follow();
 			this.storage = { status: 'ready' };
 		});
 		return this.#starting;
@@ -104,7 +108,39 @@ class AppState {
 		this.currentEvent = chosen && !isEventOver(chosen, new Date()) ? chosen : null;
 	}
 
-	async refresh(now = new Date()): Promise<void> {
+	/**
+	 * Every committed write announces itself (saved here, a setting, a restore, or brought in by
+	 * sync), so the shell keeps itself current and nobody has to remember to refresh it. The
+	 * first save is the moment the data becomes worth keeping: persistence is asked for then.
+	 */
+	#follow(): void {
+		onStored(() => this.#refreshSoon());
+		onQueued((written) => {
+			if (written.length > 0) void this.#askPersistenceOnce();
+		});
+	}
+
+	/** Writes come in bursts (a keep writes a person and a follow-up): one read catches up on all. */
+	#refreshSoon(): void {
+		if (this.#refreshing) {
+			this.#refreshAgain = true;
+			return;
+		}
+		this.#refreshing = (async () => {
+			do {
+				this.#refreshAgain = false;
+				await this.#refresh(new Date()).catch(() => undefined);
+			} while (this.#refreshAgain);
+			this.#refreshing = null;
+		})();
+	}
+
+	/** Resolves once the shell shows every write announced so far. */
+	settled(): Promise<void> {
+		return this.#refreshing ?? Promise.resolve();
+	}
+
+	async #refresh(now: Date): Promise<void> {
 		const db = this.#db;
 		if (!db) return;
 		this.summary = await readShellSummary(db, now);
@@ -121,7 +157,6 @@ class AppState {
 			...input,
 			updatedAt: new Date().toISOString()
 		});
-		await this.afterSave(db);
 		return this.profile;
 	}
 
@@ -129,8 +164,9 @@ class AppState {
 		return storageReport();
 	}
 
-	/** The first save is the moment the data becomes worth keeping, so we ask then, once. */
-	async afterSave(db: RapportDatabase): Promise<void> {
+	async #askPersistenceOnce(): Promise<void> {
+		const db = this.#db;
+		if (!db) return;
 		const settings = (await repositories()).settings(db);
 		if ((await settings.get()).persistenceRequestedAt) return;
 		await requestPersistence();

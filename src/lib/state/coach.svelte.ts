@@ -144,9 +144,7 @@ export class CoachState {
 			const db = await app.database();
 			const now = clock();
 			const saved = await eventRepository(db).updateCoach(id, change, now.toISOString());
-			await app.afterSave(db);
 			if (saved) this.#replace(saved);
-			await app.refresh(now);
 			return null;
 		} catch (error) {
 			return failureOf(error);

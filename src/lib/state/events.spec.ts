@@ -39,6 +39,7 @@ describe('events', () => {
 		expect(edited.event.id).toBe(created.event.id);
 
 		expect(await chooseCurrentEvent(created.event.id)).toBeNull();
+		await app.settled();
 		expect(app.currentEvent).toMatchObject({ name: draft.name, venue: '集思台大會議中心' });
 		expect(await loadEvents()).toMatchObject({
 			upcoming: [{ id: created.event.id }],
@@ -49,6 +50,7 @@ describe('events', () => {
 		expect(queued.filter((entry) => entry.aggregate === 'events')).toHaveLength(2);
 
 		expect(await chooseCurrentEvent(null)).toBeNull();
+		await app.settled();
 		expect(app.currentEvent).toBeNull();
 	});
 
@@ -78,6 +80,7 @@ describe('events', () => {
 
 		expect(await loadEvents()).toMatchObject({ upcoming: [], past: [], currentId: null });
 		expect((await settingsRepository(db).get()).currentEventId).toBeUndefined();
+		await app.settled();
 		expect(app.currentEvent).toBeNull();
 		expect(await connectionRepository(db).get(met.id)).toEqual(met);
 		expect((await eventRepository(db).names()).get(event.id)).toBe(draft.name);

@@ -57,7 +57,6 @@ export async function deleteEvent(
 		if ((await settings.get()).currentEventId === event.id) {
 			await settings.update({ currentEventId: undefined });
 		}
-		await app.refresh(now);
 		return null;
 	} catch (error) {
 		return failureOf(error);
@@ -79,8 +78,6 @@ export async function saveEvent(
 			id: existing?.id ?? crypto.randomUUID(),
 			updatedAt: now.toISOString()
 		});
-		await app.afterSave(db);
-		await app.refresh(now);
 		return { ok: true, event };
 	} catch (error) {
 		return { ok: false, failure: failureOf(error) };
@@ -92,7 +89,6 @@ export async function chooseCurrentEvent(id: string | null): Promise<StorageFail
 	try {
 		const db = await app.database();
 		await settingsRepository(db).update({ currentEventId: id ?? undefined });
-		await app.refresh();
 		return null;
 	} catch (error) {
 		return failureOf(error);

@@ -29,7 +29,6 @@ function setUp(options: { online?: boolean } = {}) {
 			engines.push(engine);
 			return { engine, unwatch: () => undefined };
 		},
-		storedDataChanged: async () => undefined,
 		eraseDevice: async () => undefined,
 		watchLocalWrites: () => () => undefined,
 		preference: { read: () => preference, set: (on) => (preference = on) },

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { outboxRepository } from '$lib/testing/outbox';
 import { profileRepository } from '$lib/data/profile';
-import { onQueued } from '$lib/data/outbox';
+import { onQueued } from '$lib/data/notices';
 import { aProfile, at } from '$lib/testing/factories';
 import { app } from './app.svelte';
 import { saveFollowUpSettings } from './followUpSettings';

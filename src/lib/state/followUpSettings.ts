@@ -23,6 +23,5 @@ export async function saveFollowUpSettings(patch: FollowUpSettings): Promise<Fol
 	const profiles = profileRepository(db);
 	const { profile } = await profiles.get();
 	if (profile) await profiles.save({ ...profile, updatedAt: new Date().toISOString() });
-	await app.refresh();
 	return saved;
 }

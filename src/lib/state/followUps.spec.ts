@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectionRepository } from '$lib/data/connections';
-import { onQueued } from '$lib/data/outbox';
+import { announceStored, onQueued } from '$lib/data/notices';
 import { settingsRepository } from '$lib/data/settings';
 import { aConnection, aFollowUp, at } from '$lib/testing/factories';
 import { app } from './app.svelte';
@@ -21,7 +21,7 @@ beforeAll(async () => {
 		chen,
 		aFollowUp({ connectionId: chen.id, dueAt: at('2099-01-01T02:00:00Z') })
 	);
-	await app.refresh();
+	await app.settled();
 });
 
 describe('the queue', () => {
@@ -29,6 +29,7 @@ describe('the queue', () => {
 		const queue = new FollowUpsState();
 		await queue.load();
 		expect(queue.grouped.counts).toMatchObject({ overdue: 1, later: 1, done: 0 });
+		await app.settled();
 		expect(app.dueCount).toBe(1);
 		expect(queue.progress).toBe(0);
 
@@ -42,6 +43,7 @@ describe('the queue', () => {
 		// The tiered contact now has a keep-in-touch round planned, and counts toward the week.
 		expect(queue.items.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(1);
 		expect(queue.progress).toBe(1);
+		await app.settled();
 		expect(app.dueCount).toBe(0);
 		expect(queue.toast?.undo).not.toBeNull();
 
@@ -50,6 +52,7 @@ describe('the queue', () => {
 		stopHearing();
 		expect(queue.grouped.counts).toMatchObject({ overdue: 1, done: 0 });
 		expect(queue.items.filter((f) => f.kind === 'keep_in_touch')).toHaveLength(0);
+		await app.settled();
 		expect(app.dueCount).toBe(1);
 
 		// What is on disk matches what is shown.
@@ -72,5 +75,27 @@ describe('the queue', () => {
 		await queue.load();
 		expect(() => queue.snoozeTime({ date: '2020-01-01' })).toThrow();
 		expect(queue.snoozeTime('tomorrow')).toMatch(/Z$/);
+	});
+
+	it('reads the queue again when sync brings a follow-up in', async () => {
+		const queue = new FollowUpsState();
+		await queue.load();
+		const stop = queue.follow();
+		const before = queue.grouped.counts.later;
+		// Written as a pull writes them, then announced as sync announces them.
+		const wang = aConnection({ card: { name: '王小美', channels: [] } });
+		const pulled = aFollowUp({ connectionId: wang.id, dueAt: at('2098-01-01T02:00:00Z') });
+		const db = await app.database();
+		await db.put('connections', wang);
+		await db.put('followUps', pulled);
+		announceStored(
+			[
+				{ store: 'connections', recordId: wang.id },
+				{ store: 'followUps', recordId: pulled.id }
+			],
+			'sync'
+		);
+		await vi.waitFor(() => expect(queue.grouped.counts.later).toBe(before + 1));
+		stop();
 	});
 });

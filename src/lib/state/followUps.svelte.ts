@@ -25,6 +25,7 @@ import { getLocale } from '$lib/i18n/locale';
 import { m } from '$lib/paraglide/messages';
 import { app } from './app.svelte';
 import * as actions from './followUpsActions';
+import { reloadOnStored } from './reloadOnStored';
 import { deviceTimeZone, isTimeZone } from '$lib/domain/timeZone';
 
 /** A long queue shows a page of each section at a time, so 5,000 follow-ups open as fast as 5. */
@@ -143,6 +144,15 @@ export class FollowUpsState {
 	);
 	#toastTimer: ReturnType<typeof setTimeout> | undefined;
 	#toastId = 0;
+
+	/**
+	 * Reads the queue again when sync brings follow-ups, people or events in (or erases them).
+	 * This screen's own actions change what is shown as they go, so they need no reload.
+	 * Returns how to stop.
+	 */
+	follow(): () => void {
+		return reloadOnStored(['followUps', 'connections', 'events'], ['sync'], () => this.load());
+	}
 
 	/** Reads the queue: the first screen as soon as it can be drawn, then everyone else. */
 	async load(now = new Date()): Promise<void> {
@@ -272,7 +282,6 @@ export class FollowUpsState {
 			await actions.undo(db, change);
 			this.#apply(change.followUps, change.connections, change.remove);
 			this.#show({ message: m.followUps_undone(), undo: null, tone: 'info' });
-			await app.refresh();
 		} catch {
 			this.#show({ message: m.followUps_action_failed(), undo: null, tone: 'danger' });
 		}
@@ -341,7 +350,6 @@ export class FollowUpsState {
 				[]
 			);
 			this.#show({ message, undo: result.undo, tone: 'info' });
-			await app.refresh(now);
 		} catch {
 			this.#show({ message: m.followUps_action_failed(), undo: null, tone: 'danger' });
 		} finally {

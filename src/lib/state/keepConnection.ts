@@ -134,7 +134,5 @@ export async function keepConnection(input: KeepInput): Promise<KeepResult> {
 		const prompts = promptStateRepository(db);
 		await prompts.save({ ...(await prompts.get()), worked: undefined });
 	}
-	await app.afterSave(db);
-	await app.refresh(now);
 	return result;
 }

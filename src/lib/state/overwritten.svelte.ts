@@ -1,6 +1,6 @@
 import { overwrittenRepository, restoreOverwritten } from '$lib/data/overwritten';
 import type { OverwrittenText } from '$lib/domain/sync/merge';
-import { onStored } from '$lib/data/outbox';
+import { onStored } from '$lib/data/notices';
 import type { TextField } from '$lib/domain/sync/merge';
 import { app } from './app.svelte';
 

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectionRepository } from '$lib/data/connections';
+import { announceStored } from '$lib/data/notices';
 import { eventRepository } from '$lib/data/events';
 import { outboxRepository } from '$lib/testing/outbox';
 import { paperCardPhotoRepository } from '$lib/data/paperCardPhotos';
@@ -113,5 +114,19 @@ describe('PeopleList and PersonEditor', () => {
 		await editor.load(amy.id);
 		expect(editor.loaded).toBe(true);
 		expect(editor.connection).toBeNull();
+	});
+
+	it('keeps the open list on what sync brings in', async () => {
+		const people = new PeopleList();
+		await people.load();
+		const stop = people.follow();
+		const pulled = aConnection({ card: { name: '王小美', channels: [] } });
+		// Written as a pull writes it, then announced as sync announces it.
+		await (await app.database()).put('connections', pulled);
+		announceStored([{ store: 'connections', recordId: pulled.id }], 'sync');
+		await vi.waitFor(() =>
+			expect(people.rows.map((row) => row.connection.card.name)).toContain('王小美')
+		);
+		stop();
 	});
 });

@@ -2,12 +2,13 @@ import { connectionRepository } from '$lib/data/connections';
 import { paperCardPhotoRepository } from '$lib/data/paperCardPhotos';
 import { eventRepository } from '$lib/data/events';
 import { applyQueueChange, followUpRepository } from '$lib/data/followUps';
-import { onStored } from '$lib/data/outbox';
+import { onStored } from '$lib/data/notices';
 import { CARD_TEXT_MAX, type ChannelKind } from '$lib/domain/card';
 import { mergePeople, personName, restamp, type MergeChange } from '$lib/domain/people';
 import { isSamePerson } from '$lib/domain/samePerson';
 import type { Connection } from '$lib/domain/records';
 import { app } from './app.svelte';
+import { reloadOnStored } from './reloadOnStored';
 import { peopleRows, searchPeople, type PersonRow } from '$lib/domain/peopleList';
 import {
 	checkChannels,
@@ -42,6 +43,14 @@ export class PeopleList {
 			// Storage is unavailable: the layout already says why, and the empty state stays.
 		}
 		this.loaded = true;
+	}
+
+	/**
+	 * Keeps the list on what is stored while it is open: people and events that sync brings in,
+	 * or that a restore or another screen writes. Returns how to stop.
+	 */
+	follow(): () => void {
+		return reloadOnStored(['connections', 'events'], ['device', 'sync'], () => this.load());
 	}
 }
 
@@ -246,7 +255,6 @@ export class PersonEditor {
 			});
 			this.connection = saved;
 			this.reachedOut = 'done';
-			await app.refresh();
 		} catch {
 			this.reachedOut = 'failed';
 		}
@@ -274,7 +282,6 @@ export class PersonEditor {
 			this.#fill(plan.after.connections[0] ?? keep);
 			this.mergeStatus = 'merged';
 			await this.#loadCandidates();
-			await app.refresh();
 		} catch {
 			this.mergeStatus = 'failed';
 		}
@@ -293,7 +300,6 @@ export class PersonEditor {
 			this.merged = null;
 			this.mergeStatus = 'undone';
 			await this.#loadCandidates();
-			await app.refresh();
 		} catch {
 			this.mergeStatus = 'failed';
 		}
@@ -308,7 +314,6 @@ export class PersonEditor {
 			const removed = await connectionRepository(db).softDelete(connection.id, at);
 			// The photo of their paper card was only ever on this device: it goes with them.
 			if (removed) await paperCardPhotoRepository(db).delete(connection.id);
-			await app.refresh();
 			return removed;
 		} catch {
 			this.status = 'failed';

@@ -1,5 +1,5 @@
 import { CaptchaUnavailable, captchaSiteKey, solveCaptcha } from '$lib/data/captcha';
-import { onQueued } from '$lib/data/outbox';
+import { onQueued } from '$lib/data/notices';
 import { getLocale } from '$lib/i18n/locale';
 import { supabaseConfig } from '$lib/data/sync/config';
 import type { SyncEngine } from '$lib/data/sync/engine';
@@ -27,8 +27,6 @@ export interface SyncDependencies {
 	loadTransport(): Promise<SyncTransport | null>;
 	/** The engine, already syncing on the device's triggers (back online, visible again). */
 	startEngine(transport: SyncTransport): Promise<{ engine: SyncEngine; unwatch: () => void }>;
-	/** A pull changed what is stored: the shell reads its counts and records again. */
-	storedDataChanged(): Promise<void>;
 	/** Removes every record of the account from this device (signing out with "erase"). */
 	eraseDevice(): Promise<void>;
 	/** Calls back after every change queued for sync on this device; returns how to stop. */
@@ -79,7 +77,6 @@ export class SyncState implements SyncView, SyncActions {
 	#running: Promise<void> | null = null;
 	#starting: Promise<void> | null = null;
 	#teardown: (() => void)[] = [];
-	#lastSyncedAt: string | null = null;
 	#arrivalCount = 0;
 	#stoppedListeners: (() => void)[] = [];
 	#leavingListeners: ((transport: SyncTransport) => Promise<void>)[] = [];
@@ -158,7 +155,6 @@ export class SyncState implements SyncView, SyncActions {
 		this.#engine = engine;
 		this.startFailure = null;
 		this.status = engine.status();
-		this.#lastSyncedAt = this.status.lastSyncedAt;
 		// Writes come in bursts (a scan, then a note): the engine's short delay covers them all.
 		this.#teardown = [
 			this.#deps.watchLocalWrites(() => engine.schedule()),
@@ -175,10 +171,6 @@ export class SyncState implements SyncView, SyncActions {
 		if (status.phase === 'signed-out' && status.lastError === 'not_signed_in') {
 			void this.#signedOutByServer();
 			return;
-		}
-		if (status.lastSyncedAt !== this.#lastSyncedAt) {
-			this.#lastSyncedAt = status.lastSyncedAt;
-			void this.#deps.storedDataChanged().catch(() => undefined);
 		}
 	}
 
@@ -315,7 +307,6 @@ export class SyncState implements SyncView, SyncActions {
 			this.#turnOff();
 			if (erase) {
 				await this.#deps.eraseDevice();
-				await this.#deps.storedDataChanged();
 			}
 		});
 	}
@@ -334,7 +325,6 @@ export class SyncState implements SyncView, SyncActions {
 		if (!engine) return failed('unknown');
 		try {
 			await engine.resolveAccountChange(choice);
-			await this.#deps.storedDataChanged();
 			return ok;
 		} catch (error) {
 			return failed(failureCode(error));
@@ -413,7 +403,6 @@ function browserDependencies(): SyncDependencies {
 			const engine = createSyncEngine(db, transport, { locale: getLocale });
 			return { engine, unwatch: watchTriggers(engine, window, document) };
 		},
-		storedDataChanged: () => app.refresh(),
 		async eraseDevice() {
 			const [{ eraseDeviceData }, db] = await Promise.all([
 				import('$lib/data/sync/account'),

@@ -59,7 +59,6 @@ export class RestoreFlow implements RestoreView, RestoreActions {
 			// Chunks already written stay (each is whole); the rest can be restored again safely.
 			this.#failed();
 		}
-		await app.refresh();
 	}
 
 	cancel(): void {

@@ -1,5 +1,6 @@
 import type { RapportDatabase, RecordAggregate, Stored } from '../db';
 import { expandBatches } from '../outbox';
+import { announceStored } from '../notices';
 import { OVERWRITTEN_KEY } from '../overwritten';
 import { PROFILE_KEY, readSettings, SETTINGS_KEY, SYNC_STATE_KEY, emptySyncState } from './state';
 import type { DeviceData } from '$lib/domain/sync/status';
@@ -52,6 +53,13 @@ export async function eraseDeviceData(db: RapportDatabase): Promise<void> {
 	delete settings.currentEventId;
 	await settingsStore.put(settings, SETTINGS_KEY);
 	await tx.done;
+	announceStored(
+		[
+			...stores.filter((store) => store !== 'outbox' && store !== 'promptState'),
+			'settings' as const
+		].map((store) => ({ store, recordId: null })),
+		'sync'
+	);
 }
 
 /**

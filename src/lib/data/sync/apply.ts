@@ -10,7 +10,8 @@ import { mergeConnection, overwrittenTexts, type LostText } from '$lib/domain/sy
 import { cycleKey, isNewer, mergeProfileSettings, parseIncoming } from '$lib/domain/sync/rows';
 import type { IDBPTransaction } from 'idb';
 import type { RapportDatabase, RapportSchema, RecordAggregate } from '../db';
-import { expandBatches, type QueuedRecord } from '../outbox';
+import { expandBatches } from '../outbox';
+import { type QueuedRecord } from '../notices';
 import { keepOverwritten } from '../overwritten';
 
 import { patchState, PROFILE_KEY, readSettings, SETTINGS_KEY, type SyncState } from './state';

@@ -7,7 +7,8 @@ import {
 } from '$lib/domain/sync/outcomes';
 import { profileLocales, type ProfileLocale } from '$lib/domain/sync/rows';
 import type { ExchangeOutboxEntry, OutboxEntry, RapportDatabase, RecordOutboxEntry } from '../db';
-import { announceStored, expandBatches } from '../outbox';
+import { expandBatches } from '../outbox';
+import { announceStored } from '../notices';
 import {
 	addDeviceDataTo,
 	countDeviceData,
@@ -234,7 +235,7 @@ export function createSyncEngine(
 			rejected: [...rejected, ...refused]
 		}));
 		await tx.done;
-		announceStored(storedRecords(seen));
+		announceStored(storedRecords(seen), 'sync');
 		if (refused.length > 0) publish({ rejected: state.rejected });
 		return rekey;
 	}
@@ -410,7 +411,7 @@ export function createSyncEngine(
 			const next = page.cursor ?? cursor;
 			const { applied, state: saved } = await applyPage(db, page.changes, next, applyOptions(mode));
 			state = saved;
-			announceStored(storedRecords(applied.seen));
+			announceStored(storedRecords(applied.seen), 'sync');
 			if (!catchingUp) arrivals.push(...applied.arrivals);
 			for (const key of applied.seen) seen.add(key);
 			skipped += applied.skipped;
