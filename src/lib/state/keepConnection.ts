@@ -7,7 +7,9 @@ import { followUpDueAt } from '$lib/domain/followUps';
 import { joinNotes, mergeCards } from '$lib/domain/people';
 import { findSamePerson } from '$lib/domain/samePerson';
 import type { Connection, StoredCard } from '$lib/domain/records';
+import type { ExchangeOutcome } from '$lib/domain/sync/status';
 import { app } from './app.svelte';
+import { syncSwitch } from './syncSwitch.svelte';
 import { deviceTimeZone } from '$lib/domain/timeZone';
 
 // Not imported by the shell: it pulls in the follow-up rule, which the first load can do without.
@@ -135,4 +137,32 @@ export async function keepConnection(input: KeepInput): Promise<KeepResult> {
 		await prompts.save({ ...(await prompts.get()), worked: undefined });
 	}
 	return result;
+}
+
+export interface KeptAndSendingBack extends KeepResult {
+	/**
+	 * My card on its way back to them (null at the end when sync could not start); null when their
+	 * QR or link carried no exchange token or sync is off.
+	 */
+	sendingBack: Promise<ExchangeOutcome | null> | null;
+}
+
+/**
+ * "Keep, then send my card back": the one keep the scanner and the card page share. When their
+ * QR or link carried an exchange token and sync is on, my card goes back to them once they are
+ * kept; the keep is done (and shown) before the answer comes.
+ */
+export async function keepAndSendBack(
+	input: KeepInput,
+	exchangeToken: string | null
+): Promise<KeptAndSendingBack> {
+	const result = await keepConnection(input);
+	const sendingBack =
+		exchangeToken && syncSwitch.on
+			? // Sync's code loads only when there is a card to send back.
+				import('./exchangeToken.svelte').then(({ exchangeToken: keeper }) =>
+					keeper.acceptScannedExchange(exchangeToken)
+				)
+			: null;
+	return { ...result, sendingBack };
 }

@@ -1,6 +1,6 @@
 import type { Card } from '$lib/domain/card/card';
 import { decodeCardFragment } from '$lib/domain/card/payload';
-import type { KeepResult } from './keepConnection';
+import type { KeptAndSendingBack } from './keepConnection';
 import type { StorageFailure } from '$lib/domain/storage';
 
 // The card page (`/c`) is what a guest without the app opens from a QR, on a phone, often on bad
@@ -22,16 +22,26 @@ export async function downloadVCard(card: Card): Promise<void> {
 	downloadFile(blob, fileNameFor(card.name, 'vcf', 'contact'));
 }
 
-export type KeepOutcome = { ok: true; result: KeepResult } | { ok: false; failure: StorageFailure };
+export type KeepOutcome =
+	{ ok: true; result: KeptAndSendingBack } | { ok: false; failure: StorageFailure };
 
-/** "Keep in Rapport": a connection from the card page, linked to the current event. */
-export async function keepFromCardPage(card: Card): Promise<KeepOutcome> {
-	const [{ keepConnection }, { StorageUnavailableError }] = await Promise.all([
+/**
+ * "Keep in Rapport": a connection from the card page, linked to the current event, and my card
+ * sent back when their link carried an exchange token.
+ */
+export async function keepFromCardPage(
+	card: Card,
+	exchangeToken: string | null
+): Promise<KeepOutcome> {
+	const [{ keepAndSendBack }, { StorageUnavailableError }] = await Promise.all([
 		import('./keepConnection'),
 		import('$lib/data/db')
 	]);
 	try {
-		return { ok: true, result: await keepConnection({ card, source: 'card_page' }) };
+		return {
+			ok: true,
+			result: await keepAndSendBack({ card, source: 'card_page' }, exchangeToken)
+		};
 	} catch (error) {
 		return {
 			ok: false,

@@ -4,10 +4,9 @@ import { parseScan, type Card, type ScanFailure } from '$lib/domain/card';
 import { splitExchangeToken } from '$lib/domain/card/exchange';
 import { app } from './app.svelte';
 import { handleOf, personName } from '$lib/domain/people';
-import { findKept, keepConnection, type KeptMatch } from './keepConnection';
+import { findKept, keepAndSendBack, type KeptMatch } from './keepConnection';
 import { parseTags } from '$lib/domain/personEdit';
-import type { ExchangeProgress } from '$lib/domain/sync/status';
-import { syncSwitch } from './syncSwitch.svelte';
+import type { ExchangeOutcome, ExchangeProgress } from '$lib/domain/sync/status';
 
 // The scanner page's state. html5-qrcode (≈ 100 KB gz) drives the camera and the viewfinder; the
 // decoder (./qrDecoder, ZXing-C++ WebAssembly) reads the frames at the camera's full resolution.
@@ -396,16 +395,21 @@ export class ScanSession {
 		if (this.nameMissing) return;
 		this.saving = true;
 		this.saveFailed = false;
+		let sendingBack: Promise<ExchangeOutcome | null> | null;
 		try {
-			const result = await keepConnection({
-				card: { ...decoded.card, name },
-				source: 'scan',
-				note: this.note,
-				talkPhrase: this.talkPhrase,
-				tags: parseTags(this.tags),
-				sameAs: updating ? this.match?.connection.id : null,
-				...(this.promptText ? { promptText: this.promptText } : {})
-			});
+			const result = await keepAndSendBack(
+				{
+					card: { ...decoded.card, name },
+					source: 'scan',
+					note: this.note,
+					talkPhrase: this.talkPhrase,
+					tags: parseTags(this.tags),
+					sameAs: updating ? this.match?.connection.id : null,
+					...(this.promptText ? { promptText: this.promptText } : {})
+				},
+				this.#exchangeToken
+			);
+			sendingBack = result.sendingBack;
 			this.saved = {
 				connectionId: result.connection.id,
 				name: personName(result.connection.card),
@@ -418,14 +422,11 @@ export class ScanSession {
 			return;
 		}
 		this.saving = false;
-		const token = this.#exchangeToken;
 		this.#exchangeToken = null;
 		const saved = this.saved;
-		if (token && syncSwitch.on) {
-			// Sync's code loads only when there is a card to send back.
+		if (sendingBack) {
 			this.exchange = { status: 'sending' };
-			const { exchangeToken } = await import('./exchangeToken.svelte');
-			const outcome = await exchangeToken.acceptScannedExchange(token);
+			const outcome = await sendingBack;
 			if (this.saved === saved) this.exchange = outcome;
 		}
 	}
