@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { aConnection, anEvent, at } from '$lib/testing/factories';
+import { twoPeople } from '$lib/testing/people';
 import { peopleRows, searchPeople } from './peopleList';
 
-const meetup = anEvent({ name: '台北前端社群小聚' });
-const chihMing = aConnection({
-	card: { name: '林志明', company: '好好設計', channels: [{ kind: 'line', value: 'chihming' }] },
-	eventId: meetup.id,
-	tags: ['設計', 'hiring'],
-	metAt: at('2026-11-20T12:00:00Z')
-});
-const amy = aConnection({
-	card: { name: '陳怡君', altName: 'Amy Chen', company: 'ＴＳＭＣ', channels: [] },
-	metAt: at('2026-11-22T12:00:00Z')
-});
+const { meetup, chihMing, amy } = twoPeople();
 const rows = peopleRows([chihMing, amy], new Map([[meetup.id, meetup.name]]));
 
 describe('peopleRows', () => {
