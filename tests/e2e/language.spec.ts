@@ -8,6 +8,7 @@ import {
 	htmlLang,
 	LANGUAGE_KEY,
 	launchBrowser,
+	openHydrated,
 	startAppServer,
 	t,
 	type AppServer,
@@ -45,7 +46,7 @@ describe('switching language', () => {
 
 	test('choosing English in Settings reloads the app in English', async () => {
 		const { page } = session;
-		await page.goto(`${server.url}/settings`);
+		await openHydrated(page, `${server.url}/settings`);
 		await expect.poll(() => headingText(page), eventually).toBe(t('zh-TW', 'settings_heading'));
 		const english = page.getByRole('button', { name: 'English', exact: true });
 		expect(await english.getAttribute('aria-pressed')).toBe('false');
@@ -72,7 +73,7 @@ describe('switching language', () => {
 
 	test('switching back to 繁體中文 restores Traditional Chinese', async () => {
 		const { page } = session;
-		await page.goto(`${server.url}/settings`);
+		await openHydrated(page, `${server.url}/settings`);
 		await expect.poll(() => headingText(page), eventually).toBe(t('en', 'settings_heading'));
 
 		await Promise.all([
@@ -196,7 +197,7 @@ describe("a first visit follows the browser's languages", () => {
 	test('a saved choice wins over the browser', async () => {
 		session = await launchBrowser({ locale: 'en-US' });
 		const { page } = session;
-		await page.goto(`${server.url}/settings`);
+		await openHydrated(page, `${server.url}/settings`);
 		await expect.poll(() => headingText(page), eventually).toBe(t('en', 'settings_heading'));
 		await Promise.all([
 			page.waitForEvent('load'),
