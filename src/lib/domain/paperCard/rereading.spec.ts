@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { GreyImage } from './photo';
 import {
 	bestReading,
+	bigTypeSpan,
 	characterCells,
 	isLikelyName,
 	verticalColumns,
@@ -35,21 +37,122 @@ describe('isLikelyName', () => {
 });
 
 describe('bestReading', () => {
+	const readings = (...texts: [string, number][][]) =>
+		texts.map((words) => words.map(([text, confidence]) => word(text, confidence)));
+
 	it('keeps a second reading that is a name over a first one that is not', () => {
-		expect(bestReading([[word('SEE', 83)], [word('郭建宏', 70)], [word('郭建', 60)]])).toBe(1);
+		const read = readings([['SEE', 83]], [['郭建宏', 70]], [['郭建', 60]]);
+		expect(bestReading(read)).toBe(read[1]);
 	});
 
 	it('keeps a first reading that is a name, however sure the others are', () => {
-		expect(bestReading([[word('王大明', 60)], [word('王大', 95)]])).toBe(0);
+		const read = readings([['王大明', 60]], [['王大', 95]]);
+		expect(bestReading(read)).toBe(read[0]);
+	});
+
+	it('takes each character of a name as the readings that read it so are surest of it', () => {
+		// Read at three sizes: 芬 twice, 分 once, a little surer than either 芬.
+		const read = readings(
+			[
+				['黃', 92],
+				['淑', 83],
+				['分', 30]
+			],
+			[['Hills', 31]],
+			[
+				['黃', 93],
+				['淑', 91],
+				['芬', 10]
+			],
+			[
+				['黃', 90],
+				['淑', 73],
+				['芬', 39]
+			]
+		);
+		expect(bestReading(read)).toBe(read[2]);
+	});
+
+	it('keeps a character read surely over the guesses of two readings that agree', () => {
+		const read = readings(
+			[
+				['周', 80],
+				['思', 92],
+				['妤', 40]
+			],
+			[
+				['周', 89],
+				['思', 93],
+				['即', 12]
+			],
+			[
+				['周', 88],
+				['思', 92],
+				['即', 0]
+			]
+		);
+		expect(bestReading(read)).toBe(read[0]);
+	});
+
+	it('makes up a name from the characters the readings agree on when none reads it whole', () => {
+		const read = readings([['陳恰君', 80]], [['陳怡若', 70]], [['陳怡吾', 50]]);
+		const [best, ...more] = bestReading(read);
+		expect(more).toEqual([]);
+		expect(best?.text).toBe('陳怡君');
+		expect(best?.confidence).toBeCloseTo(((80 + 70 + 50) / 3 + (70 + 50) / 2 + 80) / 3);
+	});
+
+	it('lets the sureness decide a character the readings split on evenly', () => {
+		const read = readings([['許文彥', 60]], [['許文顏', 90]]);
+		expect(bestReading(read)).toBe(read[1]);
 	});
 
 	it('keeps a sure first reading unless a second one finds a name', () => {
-		expect(bestReading([[word('晨曦軟體有限公司', 93)], [word('限公司', 95)]])).toBe(0);
-		expect(bestReading([[word('晨蟻軟體', 50)], [word('晨曦軟體', 80)]])).toBe(1);
+		const sure = readings([['晨曦軟體有限公司', 93]], [['限公司', 95]]);
+		expect(bestReading(sure)).toBe(sure[0]);
+		const unsure = readings([['晨蟻軟體', 50]], [['晨曦軟體', 80]]);
+		expect(bestReading(unsure)).toBe(unsure[1]);
 	});
 
 	it('passes over a second reading that found nothing', () => {
-		expect(bestReading([[word('oh B Eg', 19)], []])).toBe(0);
+		const read = readings([['oh B Eg', 19]], []);
+		expect(bestReading(read)).toBe(read[0]);
+	});
+});
+
+describe('bigTypeSpan', () => {
+	/** A white band 100 px high with dark blocks (characters) at [x0, x1, top, bottom]. */
+	const band = (width: number, ...blocks: [number, number, number, number][]): GreyImage => {
+		const grey = new Uint8Array(width * 100).fill(245);
+		for (const [x0, x1, top, bottom] of blocks)
+			for (let y = top; y < bottom; y++) for (let x = x0; x < x1; x++) grey[y * width + x] = 20;
+		return { width, height: 100, grey };
+	};
+
+	it('reaches over the characters of the name the recogniser gave small boxes', () => {
+		// 許 in two halves (言 and 午), then 文 (the big word it saw), then 彥; after a gap, a
+		// department in smaller type on the same baseline.
+		const picture = band(
+			800,
+			[40, 70, 10, 90],
+			[74, 118, 12, 88],
+			[130, 210, 10, 90],
+			[222, 300, 12, 90],
+			[340, 372, 56, 90],
+			[376, 408, 56, 90]
+		);
+		expect(bigTypeSpan(picture, { x0: 130, x1: 210 }, 80)).toEqual({ x0: 40, x1: 300 });
+	});
+
+	it('stops at a wide gap, at a thin rule and at what the edge cuts', () => {
+		const picture = band(
+			800,
+			[0, 60, 0, 100],
+			[100, 103, 0, 100],
+			[300, 380, 10, 90],
+			[520, 600, 10, 90]
+		);
+		expect(bigTypeSpan(picture, { x0: 300, x1: 380 }, 80)).toEqual({ x0: 300, x1: 380 });
 	});
 });
 
