@@ -39,6 +39,9 @@ describe('isLikelyName', () => {
 describe('bestReading', () => {
 	const readings = (...texts: [string, number][][]) =>
 		texts.map((words) => words.map(([text, confidence]) => word(text, confidence)));
+	/** A reading of one word a character, each as sure as given. */
+	const byCharacter = (text: string, ...confidences: number[]): [string, number][] =>
+		[...text].map((character, index) => [character, confidences[index] ?? 0]);
 
 	it('keeps a second reading that is a name over a first one that is not', () => {
 		const read = readings([['SEE', 83]], [['郭建宏', 70]], [['郭建', 60]]);
@@ -53,43 +56,19 @@ describe('bestReading', () => {
 	it('takes each character of a name as the readings that read it so are surest of it', () => {
 		// Read at three sizes: 芬 twice, 分 once, a little surer than either 芬.
 		const read = readings(
-			[
-				['黃', 92],
-				['淑', 83],
-				['分', 30]
-			],
+			byCharacter('黃淑分', 92, 83, 30),
 			[['Hills', 31]],
-			[
-				['黃', 93],
-				['淑', 91],
-				['芬', 10]
-			],
-			[
-				['黃', 90],
-				['淑', 73],
-				['芬', 39]
-			]
+			byCharacter('黃淑芬', 93, 91, 10),
+			byCharacter('黃淑芬', 90, 73, 39)
 		);
 		expect(bestReading(read)).toBe(read[2]);
 	});
 
 	it('keeps a character read surely over the guesses of two readings that agree', () => {
 		const read = readings(
-			[
-				['周', 80],
-				['思', 92],
-				['妤', 40]
-			],
-			[
-				['周', 89],
-				['思', 93],
-				['即', 12]
-			],
-			[
-				['周', 88],
-				['思', 92],
-				['即', 0]
-			]
+			byCharacter('周思妤', 80, 92, 40),
+			byCharacter('周思即', 89, 93, 12),
+			byCharacter('周思即', 88, 92, 0)
 		);
 		expect(bestReading(read)).toBe(read[0]);
 	});
@@ -129,30 +108,28 @@ describe('bigTypeSpan', () => {
 		return { width, height: 100, grey };
 	};
 
+	// 許 in two halves (言 and 午), then 文 (the big word the recogniser saw), then 彥; after a
+	// gap, a department in smaller type on the same baseline; far off, another big character.
+	const line: [number, number, number, number][] = [
+		[80, 110, 10, 90],
+		[114, 158, 12, 88],
+		[170, 250, 10, 90],
+		[262, 340, 12, 90],
+		[380, 412, 56, 90],
+		[416, 448, 56, 90],
+		[600, 680, 10, 90]
+	];
+
 	it('reaches over the characters of the name the recogniser gave small boxes', () => {
-		// 許 in two halves (言 and 午), then 文 (the big word it saw), then 彥; after a gap, a
-		// department in smaller type on the same baseline.
-		const picture = band(
-			800,
-			[40, 70, 10, 90],
-			[74, 118, 12, 88],
-			[130, 210, 10, 90],
-			[222, 300, 12, 90],
-			[340, 372, 56, 90],
-			[376, 408, 56, 90]
-		);
-		expect(bigTypeSpan(picture, { x0: 130, x1: 210 }, 80)).toEqual({ x0: 40, x1: 300 });
+		expect(bigTypeSpan(band(800, ...line), { x0: 170, x1: 250 }, 80)).toEqual({ x0: 80, x1: 340 });
+		expect(bigTypeSpan(band(800, ...line), { x0: 600, x1: 680 }, 80)).toEqual({ x0: 600, x1: 680 });
 	});
 
-	it('stops at a wide gap, at a thin rule and at what the edge cuts', () => {
-		const picture = band(
-			800,
-			[0, 60, 0, 100],
-			[100, 103, 0, 100],
-			[300, 380, 10, 90],
-			[520, 600, 10, 90]
-		);
-		expect(bigTypeSpan(picture, { x0: 300, x1: 380 }, 80)).toEqual({ x0: 300, x1: 380 });
+	it('stops at a thin rule and at what the edge cuts', () => {
+		const rule = band(800, [44, 47, 0, 100], ...line);
+		expect(bigTypeSpan(rule, { x0: 170, x1: 250 }, 80)).toEqual({ x0: 80, x1: 340 });
+		const edge = band(800, [0, 60, 0, 100], ...line);
+		expect(bigTypeSpan(edge, { x0: 170, x1: 250 }, 80)).toEqual({ x0: 80, x1: 340 });
 	});
 });
 
