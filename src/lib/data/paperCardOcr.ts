@@ -2,6 +2,7 @@ import type { Worker } from 'tesseract.js';
 import {
 	bestReading,
 	bigLines,
+	bigTypeSpan,
 	characterCells,
 	inkRows,
 	isLikelyName,
@@ -174,16 +175,16 @@ function canvasWith(
 }
 
 /**
- * The words of one big line, read again from its own crop brought down to `height` (body-text
- * size), in the coordinates of the whole image; [] when the second reading found nothing.
+ * The words of `box` (a big line) read again from its own crop brought down to `height`
+ * (body-text size), in the coordinates of the whole image; [] when the second reading found
+ * nothing.
  */
 async function reread(
 	worker: Worker,
 	image: HTMLCanvasElement,
-	words: RecognisedLine[],
+	{ x0, y0, x1, y1 }: Box,
 	height: number
 ): Promise<RecognisedLine[]> {
-	const { x0, y0, x1, y1 } = boxOf(words);
 	const pad = (y1 - y0) * 0.3;
 	const crop = {
 		x: Math.max(0, x0 - pad),
@@ -209,6 +210,22 @@ async function reread(
 	const lines = wordLines(data, scale, crop).filter((line) => line.length > 0);
 	const best = lines.sort((a, b) => b.length - a.length)[0] ?? [];
 	return best.some((word) => word.text.trim() !== '') ? best : [];
+}
+
+/**
+ * Where the big type of a line stands: from the box of its big words, reaching left and right
+ * as far as characters of that size go (domain/bigTypeSpan).
+ */
+function bigTypeBox(image: HTMLCanvasElement, big: RecognisedLine[]): Box {
+	const seed = boxOf(big);
+	const size = seed.y1 - seed.y0;
+	const y0 = Math.max(0, Math.round(seed.y0 - size * 0.1));
+	const y1 = Math.min(image.height, Math.round(seed.y1 + size * 0.1));
+	const context = image.getContext('2d', { willReadFrequently: true });
+	if (!context || y1 <= y0) return seed;
+	const band = toGrey(image.width, y1 - y0, context.getImageData(0, y0, image.width, y1 - y0).data);
+	const { x0, x1 } = bigTypeSpan(band, seed, size);
+	return { x0, y0: seed.y0, x1, y1: seed.y1 };
 }
 
 /**
@@ -282,7 +299,12 @@ export async function recognise(
 		const words = lines[index] ?? [];
 		if (readAgain.has(words)) continue;
 		const isBig = (word: RecognisedLine) => word.box.y1 - word.box.y0 >= big.height;
-		const first = words.filter(isBig);
+		const box = bigTypeBox(image, words.filter(isBig));
+		const inBox = (word: RecognisedLine) => {
+			const middle = (word.box.x0 + word.box.x1) / 2;
+			return middle > box.x0 && middle < box.x1;
+		};
+		const first = words.filter(inBox);
 		// A big line read with confidence as a name, or in Latin letters (most English names), is
 		// left as it is.
 		const firstText = readingText(first);
@@ -293,15 +315,15 @@ export async function recognise(
 			continue;
 		const readings = [
 			first,
-			await reread(card, image, first, READ_HEIGHT),
-			await reread(han, image, first, READ_HEIGHT),
-			await reread(han, image, first, READ_HEIGHT * 1.5)
+			await reread(card, image, box, READ_HEIGHT),
+			await reread(han, image, box, READ_HEIGHT),
+			await reread(han, image, box, READ_HEIGHT * 1.5)
 		];
 		const best = bestReading(readings, SURE);
-		if (best === 0) continue;
+		if (best === first) continue;
 		// Smaller words the recogniser put on the same line (an e-mail beside a big name) stay.
-		lines[index] = words.filter((word) => !isBig(word));
-		lines.push(readings[best] ?? []);
+		lines[index] = words.filter((word) => !inBox(word));
+		lines.push([...best]);
 	}
 	return lines.filter((line) => line.length > 0);
 }

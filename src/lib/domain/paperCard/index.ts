@@ -25,6 +25,7 @@ export {
 } from './recognised';
 export {
 	bestReading,
+	bigTypeSpan,
 	characterCells,
 	isLikelyName,
 	readingText,

@@ -90,9 +90,7 @@ export interface Crop {
  */
 export function cardBounds(image: GreyImage): Crop | null {
 	const { width, height, grey } = image;
-	const histogram = new Uint32Array(256);
-	for (const level of grey) histogram[level] = (histogram[level] ?? 0) + 1;
-	const threshold = otsu(histogram, grey.length);
+	const threshold = inkThreshold(image);
 	const light = (x: number, y: number) => (grey[y * width + x] ?? 0) > threshold;
 	// A row or column belongs to the card when most of it is light.
 	const rows = Array.from({ length: height }, (_, y) => {
@@ -142,9 +140,7 @@ export function cardBounds(image: GreyImage): Crop | null {
 export function cardAngle(image: GreyImage): number | null {
 	if (!cardBounds(image)) return null;
 	const { width, height, grey } = image;
-	const histogram = new Uint32Array(256);
-	for (const level of grey) histogram[level] = (histogram[level] ?? 0) + 1;
-	const threshold = otsu(histogram, grey.length);
+	const threshold = inkThreshold(image);
 	let count = 0;
 	let sumX = 0;
 	let sumY = 0;
@@ -185,15 +181,20 @@ export function cardAngle(image: GreyImage): number | null {
  */
 export function inkRows(image: GreyImage): number[] {
 	const { width, height, grey } = image;
-	const histogram = new Uint32Array(256);
-	for (const level of grey) histogram[level] = (histogram[level] ?? 0) + 1;
-	const threshold = otsu(histogram, grey.length);
+	const threshold = inkThreshold(image);
 	return Array.from({ length: height }, (_, y) => {
 		let count = 0;
 		for (let x = 0; x < width; x++) if ((grey[y * width + x] ?? 255) <= threshold) count++;
 		// A speck of noise or the edge of a frame is not a character.
 		return count > Math.max(1, width * 0.02) ? count : 0;
 	});
+}
+
+/** The grey level at or below which a picture of print is ink (Otsu's threshold). */
+export function inkThreshold(image: GreyImage): number {
+	const histogram = new Uint32Array(256);
+	for (const level of image.grey) histogram[level] = (histogram[level] ?? 0) + 1;
+	return otsu(histogram, image.grey.length);
 }
 
 /** Otsu's threshold: the grey level that best splits the picture into two classes. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { GreyImage } from './photo';
 import {
 	bestReading,
+	bigTypeSpan,
 	characterCells,
 	isLikelyName,
 	verticalColumns,
@@ -35,21 +37,99 @@ describe('isLikelyName', () => {
 });
 
 describe('bestReading', () => {
+	const readings = (...texts: [string, number][][]) =>
+		texts.map((words) => words.map(([text, confidence]) => word(text, confidence)));
+	/** A reading of one word a character, each as sure as given. */
+	const byCharacter = (text: string, ...confidences: number[]): [string, number][] =>
+		[...text].map((character, index) => [character, confidences[index] ?? 0]);
+
 	it('keeps a second reading that is a name over a first one that is not', () => {
-		expect(bestReading([[word('SEE', 83)], [word('郭建宏', 70)], [word('郭建', 60)]])).toBe(1);
+		const read = readings([['SEE', 83]], [['郭建宏', 70]], [['郭建', 60]]);
+		expect(bestReading(read)).toBe(read[1]);
 	});
 
 	it('keeps a first reading that is a name, however sure the others are', () => {
-		expect(bestReading([[word('王大明', 60)], [word('王大', 95)]])).toBe(0);
+		const read = readings([['王大明', 60]], [['王大', 95]]);
+		expect(bestReading(read)).toBe(read[0]);
+	});
+
+	it('takes each character of a name as the readings that read it so are surest of it', () => {
+		// Read at three sizes: 芬 twice, 分 once, a little surer than either 芬.
+		const read = readings(
+			byCharacter('黃淑分', 92, 83, 30),
+			[['Hills', 31]],
+			byCharacter('黃淑芬', 93, 91, 10),
+			byCharacter('黃淑芬', 90, 73, 39)
+		);
+		expect(bestReading(read)).toBe(read[2]);
+	});
+
+	it('keeps a character read surely over the guesses of two readings that agree', () => {
+		const read = readings(
+			byCharacter('周思妤', 80, 92, 40),
+			byCharacter('周思即', 89, 93, 12),
+			byCharacter('周思即', 88, 92, 0)
+		);
+		expect(bestReading(read)).toBe(read[0]);
+	});
+
+	it('makes up a name from the characters the readings agree on when none reads it whole', () => {
+		const read = readings([['陳恰君', 80]], [['陳怡若', 70]], [['陳怡吾', 50]]);
+		const [best, ...more] = bestReading(read);
+		expect(more).toEqual([]);
+		expect(best?.text).toBe('陳怡君');
+		expect(best?.confidence).toBeCloseTo(((80 + 70 + 50) / 3 + (70 + 50) / 2 + 80) / 3);
+	});
+
+	it('lets the sureness decide a character the readings split on evenly', () => {
+		const read = readings([['許文彥', 60]], [['許文顏', 90]]);
+		expect(bestReading(read)).toBe(read[1]);
 	});
 
 	it('keeps a sure first reading unless a second one finds a name', () => {
-		expect(bestReading([[word('晨曦軟體有限公司', 93)], [word('限公司', 95)]])).toBe(0);
-		expect(bestReading([[word('晨蟻軟體', 50)], [word('晨曦軟體', 80)]])).toBe(1);
+		const sure = readings([['晨曦軟體有限公司', 93]], [['限公司', 95]]);
+		expect(bestReading(sure)).toBe(sure[0]);
+		const unsure = readings([['晨蟻軟體', 50]], [['晨曦軟體', 80]]);
+		expect(bestReading(unsure)).toBe(unsure[1]);
 	});
 
 	it('passes over a second reading that found nothing', () => {
-		expect(bestReading([[word('oh B Eg', 19)], []])).toBe(0);
+		const read = readings([['oh B Eg', 19]], []);
+		expect(bestReading(read)).toBe(read[0]);
+	});
+});
+
+describe('bigTypeSpan', () => {
+	/** A white band 100 px high with dark blocks (characters) at [x0, x1, top, bottom]. */
+	const band = (width: number, ...blocks: [number, number, number, number][]): GreyImage => {
+		const grey = new Uint8Array(width * 100).fill(245);
+		for (const [x0, x1, top, bottom] of blocks)
+			for (let y = top; y < bottom; y++) for (let x = x0; x < x1; x++) grey[y * width + x] = 20;
+		return { width, height: 100, grey };
+	};
+
+	// 許 in two halves (言 and 午), then 文 (the big word the recogniser saw), then 彥; after a
+	// gap, a department in smaller type on the same baseline; far off, another big character.
+	const line: [number, number, number, number][] = [
+		[80, 110, 10, 90],
+		[114, 158, 12, 88],
+		[170, 250, 10, 90],
+		[262, 340, 12, 90],
+		[380, 412, 56, 90],
+		[416, 448, 56, 90],
+		[600, 680, 10, 90]
+	];
+
+	it('reaches over the characters of the name the recogniser gave small boxes', () => {
+		expect(bigTypeSpan(band(800, ...line), { x0: 170, x1: 250 }, 80)).toEqual({ x0: 80, x1: 340 });
+		expect(bigTypeSpan(band(800, ...line), { x0: 600, x1: 680 }, 80)).toEqual({ x0: 600, x1: 680 });
+	});
+
+	it('stops at a thin rule and at what the edge cuts', () => {
+		const rule = band(800, [44, 47, 0, 100], ...line);
+		expect(bigTypeSpan(rule, { x0: 170, x1: 250 }, 80)).toEqual({ x0: 80, x1: 340 });
+		const edge = band(800, [0, 60, 0, 100], ...line);
+		expect(bigTypeSpan(edge, { x0: 170, x1: 250 }, 80)).toEqual({ x0: 80, x1: 340 });
 	});
 });
 

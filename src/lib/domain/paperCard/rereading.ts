@@ -1,5 +1,6 @@
 import { SURNAMES } from './lexicon';
 import { isHanOnly, tidyLine } from './ocrText';
+import { inkThreshold, type GreyImage } from './photo';
 import type { Box, RecognisedLine } from './recognised';
 
 // What a second reading of part of a card is for, and which reading to believe. A recogniser
@@ -47,30 +48,149 @@ export function isLikelyName(text: string): boolean {
 }
 
 /**
- * Of the readings of one big line (the first one, then the second ones), the index of the one
- * to keep. A first reading that is a likely name stays; otherwise the surest reading that is a
- * likely name wins; otherwise the surest of all, but a first reading at least `sure` (0–100)
+ * Of the readings of one big line (the first one, then the second ones), the words to keep. A
+ * name is what a big line most often is, so the readings that are likely names decide it: first
+ * how long it is (as most of them read it; on a tie, as the first reading did, which saw the
+ * line among the rest of the card), then each character, by the sureness of all the readings
+ * that read it so: two readings at other sizes that agree outweigh one that differs, unless
+ * they were guessing (a recogniser that cannot read a character still names one, at 0).
+ * With no name among them, the surest reading wins, but a first reading at least `sure` (0–100)
  * stays: a second reading is for finding a name or for what was read unsurely.
  */
-export function bestReading(readings: readonly (readonly RecognisedLine[])[], sure = 85): number {
+export function bestReading(
+	readings: readonly (readonly RecognisedLine[])[],
+	sure = 85
+): readonly RecognisedLine[] {
 	const [first = []] = readings;
-	if (isLikelyName(readingText(first))) return 0;
-	const surest = (indexes: number[]) =>
-		indexes.reduce<number | null>(
-			(best, index) =>
-				best === null ||
-				meanConfidence(readings[index] ?? []) > meanConfidence(readings[best] ?? [])
-					? index
-					: best,
-			null
+	const read = readings.filter((words) => words.length > 0);
+	const names = read.filter((words) => isLikelyName(readingText(words)));
+	if (names.length > 0) return agreedName(names, names[0] === first ? first : surest(names));
+	if (meanConfidence(first) >= sure || read.length === 0) return first;
+	return surest(read);
+}
+
+const surest = (among: readonly (readonly RecognisedLine[])[]) =>
+	among.reduce((best, words) => (meanConfidence(words) > meanConfidence(best) ? words : best));
+
+/** Each character of a reading with the confidence of the word it was read in. */
+const characters = (words: readonly RecognisedLine[]) =>
+	words.flatMap((word) =>
+		[...tidyLine(word.text)].map((character) => ({ character, confidence: word.confidence }))
+	);
+
+/** The most common of `items`, or `tie` when it is among the most common. */
+function mostCommon<T>(items: readonly T[], tie: T): T {
+	const counts = new Map<T, number>();
+	for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+	const most = Math.max(...counts.values());
+	return counts.get(tie) === most
+		? tie
+		: ([...counts].find(([, count]) => count === most)?.[0] ?? tie);
+}
+
+/**
+ * The name the readings agree on, character by character: `preferred` (the reading to take on
+ * a tie) when it is the only one of its length or the vote makes no name.
+ */
+function agreedName(
+	names: readonly (readonly RecognisedLine[])[],
+	preferred: readonly RecognisedLine[]
+): readonly RecognisedLine[] {
+	const length = mostCommon(
+		names.map((words) => characters(words).length),
+		characters(preferred).length
+	);
+	const sameLength = names.filter((words) => characters(words).length === length);
+	const base = sameLength.includes(preferred) ? preferred : surest(sameLength);
+	if (sameLength.length < 2) return base;
+	const voters = sameLength.map(characters);
+	const chosen = Array.from({ length }, (_, position) => {
+		const votes = new Map<string, { count: number; confidence: number }>();
+		for (const read of voters) {
+			const { character = '', confidence = 0 } = read[position] ?? {};
+			const vote = votes.get(character) ?? { count: 0, confidence: 0 };
+			votes.set(character, { count: vote.count + 1, confidence: vote.confidence + confidence });
+		}
+		const [character = '', vote = { count: 0, confidence: 0 }] = [...votes].reduce((best, next) =>
+			next[1].confidence > best[1].confidence ||
+			(next[1].confidence === best[1].confidence && next[1].count > best[1].count)
+				? next
+				: best
 		);
-	const read = readings
-		.map((words, index) => ({ words, index }))
-		.filter(({ words }) => words.length > 0);
-	const names = read.filter(({ words }) => isLikelyName(readingText(words)));
-	if (names.length > 0) return surest(names.map(({ index }) => index)) ?? 0;
-	if (meanConfidence(first) >= sure) return 0;
-	return surest(read.map(({ index }) => index)) ?? 0;
+		return { character, confidence: vote.confidence / vote.count };
+	});
+	const text = chosen.map(({ character }) => character).join('');
+	if (!isLikelyName(text)) return base;
+	const agreeing = sameLength.find((words) => readingText(words) === text);
+	if (agreeing) return agreeing;
+	return [
+		{
+			text,
+			confidence: chosen.reduce((sum, { confidence }) => sum + confidence, 0) / length,
+			box: base.map((word) => word.box).reduce(union)
+		}
+	];
+}
+
+/**
+ * How far a line of big type (a name) reaches left and right, from the ink of the band of the
+ * picture it stands in, `seed` being where the recogniser saw big words in it and `size` their
+ * height. The recogniser's boxes are a poor guide to it: a character it misread may get a small
+ * box (許 read as 日 and a bracket), and a name set beside smaller text shares its line. So the
+ * band is cut into characters where the ink stops, and the span reaches out from the seed over
+ * characters standing about as tall as the big words, close to one another, stopping at smaller
+ * type, at a wide gap, and at what the picture's edge cuts.
+ */
+export function bigTypeSpan(
+	band: GreyImage,
+	seed: { x0: number; x1: number },
+	size: number
+): { x0: number; x1: number } {
+	const { width, height, grey } = band;
+	const threshold = inkThreshold(band);
+	const pieces: { x0: number; x1: number; top: number; bottom: number }[] = [];
+	for (let x = 0; x < width; x++) {
+		let top = -1;
+		let bottom = -1;
+		let count = 0;
+		for (let y = 0; y < height; y++) {
+			if ((grey[y * width + x] ?? 255) > threshold) continue;
+			count++;
+			if (top < 0) top = y;
+			bottom = y;
+		}
+		// A speck of noise is not ink.
+		if (count < 2) continue;
+		const last = pieces.at(-1);
+		// Strokes of one character stand a sliver apart at most.
+		if (last && x - last.x1 <= Math.max(1, size * 0.1)) {
+			last.x1 = x + 1;
+			last.top = Math.min(last.top, top);
+			last.bottom = Math.max(last.bottom, bottom);
+		} else pieces.push({ x0: x, x1: x + 1, top, bottom });
+	}
+	const isCharacter = (piece: (typeof pieces)[number]) =>
+		piece.bottom - piece.top + 1 >= size * 0.55 &&
+		piece.x1 - piece.x0 >= size * 0.1 &&
+		piece.x0 > 0 &&
+		piece.x1 < width;
+	const span = { ...seed };
+	for (const piece of pieces) {
+		if (piece.x1 > seed.x0 && piece.x0 < seed.x1 && isCharacter(piece)) {
+			span.x0 = Math.min(span.x0, piece.x0);
+			span.x1 = Math.max(span.x1, piece.x1);
+		}
+	}
+	const gap = size * 0.9;
+	for (const piece of pieces.filter((piece) => piece.x1 <= span.x0).reverse()) {
+		if (!isCharacter(piece) || span.x0 - piece.x1 > gap) break;
+		span.x0 = piece.x0;
+	}
+	for (const piece of pieces.filter((piece) => piece.x0 >= span.x1)) {
+		if (!isCharacter(piece) || piece.x0 - span.x1 > gap) break;
+		span.x1 = piece.x1;
+	}
+	return span;
 }
 
 /**
