@@ -3,7 +3,7 @@
 -- so a new object in public, or a new grant, fails here until it is listed on purpose. Internals
 -- (parsers, SECURITY DEFINER look-ups, jobs) live in `internal`, which the API does not expose.
 begin;
-select plan(16);
+select plan(17);
 
 -- Privileges of a role on a table, as one sorted word list.
 create function pg_temp.table_privileges(role_name text, relation oid)
@@ -47,10 +47,6 @@ select results_eq(
 		('create_exchange_token(uuid,boolean)', true, false, true),
 		('delete_my_account()', true, false, true),
 		('delete_push_subscription(text)', true, false, true),
-		('follow_up_due_at(timestamp with time zone,timestamp with time zone,text,integer,integer,boolean)',
-			false, false, true),
-		('is_valid_time_zone(text)', false, false, true),
-		('local_time_to_instant(timestamp without time zone,text)', false, false, true),
 		-- A guest with no account: both are guarded by the exchange token (docs/sync.md).
 		('peek_exchange(text)', true, true, true),
 		('push_subscription_status(text)', true, false, true),
@@ -81,6 +77,28 @@ select is(
 		order by 1),
 	'{}'::text[],
 	'no trigger function lives in public'
+);
+-- An RPC is where a call comes in, never a step of something else. A helper that a constraint,
+-- trigger, default, view or another function's body calls is an internal, even when the writer's
+-- role must be able to run it (the follow-up rule was such a helper until
+-- 20261204200000_follow_up_rule_internal.sql). Bodies are matched by name followed by "(".
+select is(
+	array(
+		select p.oid::regprocedure::text || ' <- ' || pg_describe_object(d.classid, d.objid, d.objsubid)
+		from pg_depend d
+		join pg_proc p on d.refclassid = 'pg_proc'::regclass and d.refobjid = p.oid
+		where p.pronamespace = 'public'::regnamespace
+		union
+		select p.oid::regprocedure::text || ' <- ' || caller.oid::regprocedure::text
+		from pg_proc p
+		join pg_proc caller on caller.oid <> p.oid
+			and caller.pronamespace in ('public'::regnamespace, 'internal'::regnamespace)
+			and caller.prolang in (select l.oid from pg_language l where l.lanname in ('sql', 'plpgsql'))
+			and caller.prosrc ~ ('\m' || p.proname || '\(')
+		where p.pronamespace = 'public'::regnamespace
+		order by 1),
+	'{}'::text[],
+	'nothing in the database calls a function of public: each is an entry point of the API'
 );
 
 select is(
@@ -113,7 +131,9 @@ select is(
 
 -- sync_push and sync_pull are SECURITY INVOKER (RLS is their owner check), so the caller must be
 -- able to run what they call, and nothing more (20261202210000_internal_execute.sql). The
--- SECURITY DEFINER ones answer only about the caller, or about the ids the caller names.
+-- SECURITY DEFINER ones answer only about the caller, or about the ids the caller names. The
+-- follow-up rule and its helpers run as the writer too: in the time_zone check constraints and the
+-- post-event follow-up trigger (20261204200000_follow_up_rule_internal.sql).
 select results_eq(
 	$$select p.oid::regprocedure::text collate "default", p.prosecdef
 		from pg_proc p
@@ -121,6 +141,10 @@ select results_eq(
 			and has_function_privilege('authenticated', p.oid, 'execute')
 		order by 1$$,
 	$$values
+		('internal.follow_up_due_at(timestamp with time zone,timestamp with time zone,text,integer,integer,boolean)',
+			false),
+		('internal.is_valid_time_zone(text)', false),
+		('internal.local_time_to_instant(timestamp without time zone,text)', false),
 		('internal.sync_bound(timestamp with time zone)', false),
 		('internal.sync_caller()', true),
 		('internal.sync_claim_my_tx()', true),
@@ -147,7 +171,7 @@ select results_eq(
 		('internal.sync_wire_event(events)', false),
 		('internal.sync_wire_follow_up(follow_ups)', false),
 		('internal.sync_wire_profile(profiles)', false)$$,
-	'authenticated may execute only what sync_push and sync_pull call in internal'
+	'authenticated may execute only what sync_push, sync_pull and the writer''s checks call in internal'
 );
 
 -- By persona: a signed-in user reaching for another account's clock or quota counts, and a guest

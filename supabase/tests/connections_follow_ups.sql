@@ -46,7 +46,7 @@ select is(
 );
 select is(
 	(select due_at from public.follow_ups where connection_id = 'c0a00000-0000-4000-8000-000000000001'),
-	public.follow_up_due_at('2026-12-02 20:10+08', '2026-12-02 21:30+08', 'Asia/Taipei', 1, 9, true),
+	internal.follow_up_due_at('2026-12-02 20:10+08', '2026-12-02 21:30+08', 'Asia/Taipei', 1, 9, true),
 	'owner: due per the owner''s settings, after the event''s end (Thursday 09:00 in Taipei)'
 );
 select is(
@@ -138,7 +138,7 @@ select is(
 	(select owner_id::text || ' ' || due_at::text from public.follow_ups
 		where connection_id = 'c0b00000-0000-4000-8000-000000000002'),
 	'0b000000-0000-4000-8000-00000000000b '
-		|| public.follow_up_due_at('2026-12-04 15:00+08', null, 'Asia/Taipei', 1, 10, true)::text,
+		|| internal.follow_up_due_at('2026-12-04 15:00+08', null, 'Asia/Taipei', 1, 10, true)::text,
 	'service role: the follow-up belongs to the connection''s owner, due by the default settings'
 );
 reset role;

@@ -244,7 +244,7 @@ select results_eq(
 		'post_event',
 		0,
 		'pending',
-		public.follow_up_due_at(now(), now() + interval '3 hours', 'Asia/Taipei', 1, 9, true)
+		internal.follow_up_due_at(now(), now() + interval '3 hours', 'Asia/Taipei', 1, 9, true)
 	)$$,
 	'the new connection has exactly one post-event follow-up, due per the owner''s settings'
 );

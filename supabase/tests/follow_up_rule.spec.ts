@@ -24,7 +24,7 @@ const client = useTestDatabase();
 function dueAt({ input }: Vector): Promise<string> {
 	return client
 		.query<{ due: Date }>(
-			'select public.follow_up_due_at($1::timestamptz, $2::timestamptz, $3, $4, $5, $6) as due',
+			'select internal.follow_up_due_at($1::timestamptz, $2::timestamptz, $3, $4, $5, $6) as due',
 			[
 				input.metAt,
 				input.eventEndsAt ?? null,
@@ -39,7 +39,7 @@ function dueAt({ input }: Vector): Promise<string> {
 
 const all = vectors as Vector[];
 
-describe('follow_up_due_at', () => {
+describe('internal.follow_up_due_at', () => {
 	it('has the whole table to check', () => {
 		expect(all.filter((vector) => !vector.error).length).toBeGreaterThanOrEqual(20);
 	});

@@ -354,9 +354,23 @@ describe('rpc', () => {
 
 	it('calls a function of public by default', async () => {
 		const { client } = await signedIn();
-		const { data, error } = await client.rpc('is_valid_time_zone', { tz: 'Asia/Taipei' });
+		const { data, error } = await client.rpc('push_subscription_status', {
+			endpoint: 'https://push.example.test/none'
+		});
 		expect(error).toBeNull();
-		expect(data).toBe(true);
+		expect(data).toEqual({ subscribed: false, last_sent_at: null, last_error: null });
+	});
+
+	it('serves nothing of internal, where the follow-up rule and its helpers live', async () => {
+		const { client } = await signedIn();
+		const inPublic = await client.rpc('is_valid_time_zone', { tz: 'Asia/Taipei' });
+		expect(inPublic).toMatchObject({ data: null, status: 404, error: { code: 'PGRST202' } });
+		const inInternal = await client.schema('internal').rpc('follow_up_due_at', {
+			met_at: '2026-01-01T10:00:00Z',
+			event_ends_at: null,
+			time_zone: 'Asia/Taipei'
+		});
+		expect(inInternal).toMatchObject({ data: null, status: 406, error: { code: 'PGRST106' } });
 	});
 
 	it('answers 404 PGRST202 for arguments no function takes', async () => {
@@ -382,13 +396,8 @@ describe('rpc', () => {
 
 	it('refuses the anon key a function granted to authenticated only: 401, 42501', async () => {
 		const anonymous = newClient();
-		const { error, status } = await anonymous.rpc('follow_up_due_at', {
-			met_at: '2026-01-01T10:00:00Z',
-			event_ends_at: null,
-			time_zone: 'Asia/Taipei',
-			delay_days: 1,
-			hour: 10,
-			skip_weekends: true
+		const { error, status } = await anonymous.rpc('push_subscription_status', {
+			endpoint: 'https://push.example.test/none'
 		});
 		expect(status).toBe(401);
 		expect(error).toMatchObject({ code: '42501' });

@@ -78,7 +78,7 @@ describe('public.profiles', () => {
 	});
 });
 
-describe('public.is_valid_time_zone', () => {
+describe('internal.is_valid_time_zone', () => {
 	it.each([
 		['Asia/Taipei', true],
 		['Europe/London', true],
@@ -96,7 +96,9 @@ describe('public.is_valid_time_zone', () => {
 	])('%j → %s', async (zone, valid) => {
 		await inRolledBackTransaction(async () => {
 			await actAs(await createUser());
-			const { rows } = await client.query('select public.is_valid_time_zone($1) as valid', [zone]);
+			const { rows } = await client.query('select internal.is_valid_time_zone($1) as valid', [
+				zone
+			]);
 			expect(rows).toEqual([{ valid }]);
 		});
 	});
@@ -104,9 +106,8 @@ describe('public.is_valid_time_zone', () => {
 	it('is not callable without a session', async () => {
 		await inRolledBackTransaction(async () => {
 			await client.query('set local role anon');
-			await expect(client.query("select public.is_valid_time_zone('UTC')")).rejects.toMatchObject({
-				code: '42501'
-			});
+			const call = client.query("select internal.is_valid_time_zone('UTC')");
+			await expect(call).rejects.toMatchObject({ code: '42501' });
 		});
 	});
 });

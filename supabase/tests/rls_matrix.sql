@@ -13,43 +13,29 @@
 begin;
 select plan(116);
 
--- Runs one statement as a persona, the way PostgREST would run a request, and says how it went:
--- the count it selects, the number of rows an INSERT, UPDATE or DELETE touched, or the SQLSTATE
--- it failed with. A failure rolls back the statement and the role switch with it.
+-- Runs one statement as a persona (tests.outcome_as, or as postgres) and says how it went: the
+-- count it selects, the number of rows an INSERT, UPDATE or DELETE touched, or 'error <SQLSTATE>'
+-- (the message left out: the matrix compares one code across every table). A failure rolls back
+-- the statement; the persona is dropped again either way.
 create function pg_temp.attempt(persona text, statement text)
 returns text
-language plpgsql
+language sql
 as $$
-declare
-	outcome text;
-begin
-	if persona <> 'postgres' then
-		perform set_config('request.jwt.claims', case persona
-			when 'anon' then '{"role": "anon"}'
-			when 'owner' then
-				'{"sub": "0a000000-0000-4000-8000-00000000000a", "role": "authenticated", "is_anonymous": false}'
-			when 'stranger' then
-				'{"sub": "0b000000-0000-4000-8000-00000000000b", "role": "authenticated", "is_anonymous": false}'
-			when 'service' then '{"role": "service_role"}'
-		end, true);
-		execute format('set local role %I', case persona
-			when 'anon' then 'anon'
-			when 'service' then 'service_role'
-			else 'authenticated'
-		end);
-	end if;
-	if statement ~* '^\s*select' then
-		execute statement into outcome;
-	else
-		execute format('with changed as (%s returning 1) select count(*)::text from changed', statement)
-			into outcome;
-	end if;
-	reset role;
-	return outcome;
-exception
-	when others then
-		return 'error ' || sqlstate;
-end;
+	select regexp_replace(
+		case persona
+			when 'postgres' then tests.outcome(counted.request)
+			else tests.outcome_as(case persona
+				when 'owner' then '0a000000-0000-4000-8000-00000000000a'
+				when 'stranger' then '0b000000-0000-4000-8000-00000000000b'
+				when 'service' then 'service_role'
+				else persona
+			end, counted.request)
+		end,
+		'^([0-9A-Z]{5}) .*$', 'error \1'
+	)
+	from (select case when statement ~* '^\s*select' then statement
+		else format('with changed as (%s returning 1) select count(*)::text from changed', statement)
+	end as request) counted
 $$;
 
 -- A's rows of a table as postgres sees them, to show that a stranger changed nothing.

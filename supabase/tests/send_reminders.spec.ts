@@ -274,7 +274,7 @@ describe('send-reminders under Deno', () => {
 		await db.query(`update public.profiles set time_zone = 'UTC' where owner_id = $1`, [lost.id]);
 		await db.query(
 			`alter table public.profiles add constraint profiles_time_zone_check
-				check (public.is_valid_time_zone(time_zone))`
+				check (internal.is_valid_time_zone(time_zone))`
 		);
 		await db.query('commit');
 

@@ -198,7 +198,7 @@ select is(
 select is(
 	(select due_at from public.follow_ups
 		where connection_id = 'c0a00000-0000-4000-8000-000000000001' and kind = 'post_event'),
-	public.follow_up_due_at('2025-12-03 20:10:00.123+08', '2025-12-03 21:30+08', 'Asia/Taipei', 2, 9, true),
+	internal.follow_up_due_at('2025-12-03 20:10:00.123+08', '2025-12-03 21:30+08', 'Asia/Taipei', 2, 9, true),
 	'people met: the trigger''s follow-up is due per A''s settings, after the event pushed with it'
 );
 select is(
@@ -432,13 +432,13 @@ select is(
 	),
 	array[
 		'c0a00000-0000-4000-8000-000000000010 0a000000-0000-4000-8000-00000000000a post_event 0 pending '
-			|| public.follow_up_due_at('2025-12-03 20:00+08', '2025-12-03 21:30+08', 'Asia/Taipei', 2, 9, true)
+			|| internal.follow_up_due_at('2025-12-03 20:00+08', '2025-12-03 21:30+08', 'Asia/Taipei', 2, 9, true)
 			|| ' 2025-12-03 12:00:00+00',
 		'c0a00000-0000-4000-8000-000000000011 0a000000-0000-4000-8000-00000000000a post_event 0 pending '
-			|| public.follow_up_due_at('2025-12-06 23:30+08', null, 'Asia/Taipei', 2, 9, true)
+			|| internal.follow_up_due_at('2025-12-06 23:30+08', null, 'Asia/Taipei', 2, 9, true)
 			|| ' 2025-12-06 15:31:00+00',
 		'c0b00000-0000-4000-8000-000000000010 0b000000-0000-4000-8000-00000000000b post_event 0 pending '
-			|| public.follow_up_due_at('2025-12-06 23:30+08', null, 'Asia/Taipei', 1, 10, true)
+			|| internal.follow_up_due_at('2025-12-06 23:30+08', null, 'Asia/Taipei', 1, 10, true)
 			|| ' 2025-12-06 15:32:00+00'
 	],
 	'trigger: one statement, each owner''s settings (or the defaults), the event''s end, none when deleted'

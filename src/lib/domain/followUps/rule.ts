@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * The follow-up scheduling rule. Its SQL twin, `public.follow_up_due_at`, must give the same
+ * The follow-up scheduling rule. Its SQL twin, `internal.follow_up_due_at`, must give the same
  * answer for every case in `supabase/tests/follow_up_vectors.json`, so every choice below that
  * is not forced by the issue's wording says so, to be copied on the other side.
  */
