@@ -2,6 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
+import { clientBuild } from './chunks.config.ts';
 import { paperCardAssets } from './paperCard.assets.js';
 import { pwaOptions } from './pwa.config.ts';
 import { remindersWorker } from './reminders-worker.config.ts';
@@ -10,6 +11,7 @@ export default defineConfig({
 	// PUBLIC_SUPABASE_URL and PUBLIC_SUPABASE_ANON_KEY switch sync on at build time (read through
 	// import.meta.env, so a build without them still compiles and explains how to enable sync).
 	envPrefix: ['VITE_', 'PUBLIC_'],
+	environments: { client: { build: clientBuild } },
 	plugins: [
 		paraglideVitePlugin({
 			project: './project.inlang',
