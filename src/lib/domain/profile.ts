@@ -1,12 +1,6 @@
 import * as z from 'zod/mini';
-import {
-	cardSchema,
-	channelKinds,
-	LABEL_MAX,
-	normalizeChannel,
-	type Card,
-	type ChannelKind
-} from './card';
+import { cardSchema } from './card/schema';
+import { channelKinds, LABEL_MAX, normalizeChannel, type Card, type ChannelKind } from './card';
 import { cleanText } from './card/text';
 import { PROFILE_FIELD_MAX, shareableFields, type Profile } from './records';
 

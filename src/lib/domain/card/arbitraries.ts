@@ -1,8 +1,8 @@
 // Test support: fast-check generators of valid cards, shared by the property and fuzz tests.
 import fc from 'fast-check';
+import { cardSchema } from './schema';
 import {
 	CARD_TEXT_MAX,
-	cardSchema,
 	LABEL_MAX,
 	normalizeCard,
 	OTHER_VALUE_MAX,

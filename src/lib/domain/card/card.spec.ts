@@ -1,5 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cardSchema, CHANNELS_MAX, normalizeCard, normalizeChannel, type Channel } from './card';
+import { validCardArbitrary } from './arbitraries';
+import {
+	channelKinds,
+	CHANNELS_MAX,
+	normalizeCard,
+	normalizeChannel,
+	readCard,
+	type Channel
+} from './card';
+import { cardSchema } from './schema';
 import { referenceCard } from './reference';
 
 const issueCodes = (channel: Channel) => {
@@ -150,5 +160,65 @@ describe('normalizeCard', () => {
 				}))
 			]
 		});
+	});
+});
+
+describe('readCard', () => {
+	// What a link could carry instead of a valid card: any field swapped for anything, text that
+	// is not clean, a kind or a value changed, a channel repeated, too many channels.
+	const oddValue = fc.oneof(
+		fc.anything(),
+		fc.constantFrom('', ' padded ', 'a\u0000b', 'x'.repeat(130), 'line', 'not a url'),
+		fc.constantFrom(...channelKinds)
+	);
+	const tampered = fc
+		.tuple(validCardArbitrary, fc.nat(), oddValue, fc.nat(40))
+		.map(([card, pick, odd, copies]) => {
+			const raw = structuredClone(card) as Record<string, unknown> & { channels: unknown[] };
+			const channel = raw.channels[pick % Math.max(raw.channels.length, 1)] as
+				Record<string, unknown> | undefined;
+			switch (pick % 7) {
+				case 0:
+					raw[['name', 'altName', 'title', 'company', 'channels'][pick % 5]!] = odd;
+					break;
+				case 1:
+					if (channel) channel[['kind', 'value', 'label'][pick % 3]!] = odd;
+					break;
+				case 2:
+					if (channel) raw.channels.push(...Array.from({ length: copies }, () => channel));
+					break;
+				case 3:
+					raw.channels = [];
+					raw.name = '';
+					break;
+				case 4:
+					raw.altName = '';
+					break;
+				case 5:
+					raw.extra = odd;
+					break;
+				default:
+					return odd;
+			}
+			return raw;
+		});
+
+	it('takes every valid card as the schema does', () => {
+		fc.assert(
+			fc.property(validCardArbitrary, (card) => {
+				expect(readCard(card)).toEqual(cardSchema.parse(card));
+			}),
+			{ numRuns: 500, seed: 20_261_202 }
+		);
+	});
+
+	it('refuses exactly what the schema refuses', () => {
+		fc.assert(
+			fc.property(tampered, (raw) => {
+				const parsed = cardSchema.safeParse(raw);
+				expect(readCard(raw)).toEqual(parsed.success ? parsed.data : null);
+			}),
+			{ numRuns: 3000, seed: 20_261_202 }
+		);
 	});
 });

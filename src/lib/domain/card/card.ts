@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { channelFromUrl, LINE_ID, profileFromUrl, URL_MAX } from './profileUrls';
 import { cleanText, isCleanText, tidyUrl } from './text';
 
@@ -138,40 +137,55 @@ export function normalizeCard(card: Card): Card {
 	};
 }
 
-const cleanField = (max: number) => z.string().check(z.refine((value) => isCleanText(value, max)));
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
 
-// Error messages are codes (`invalid_email`, …) that the UI translates.
-export const channelSchema = z
-	.object({
-		kind: z.enum(channelKinds),
-		value: z.string().check(z.maxLength(URL_MAX)),
-		label: z.optional(cleanField(LABEL_MAX))
-	})
-	.check(
-		z.superRefine((channel, context) => {
-			const normal = normalizeChannel(channel);
-			if (normal === null || normal.kind !== channel.kind || normal.value !== channel.value) {
-				context.addIssue({ code: 'custom', path: ['value'], message: `invalid_${channel.kind}` });
-			}
-		})
-	);
+const optionalFields = ['altName', 'title', 'company'] as const;
 
-export const cardSchema: z.ZodMiniType<Card> = z
-	.object({
-		name: z
-			.string()
-			.check(z.refine((name) => name === '' || isCleanText(name, CARD_TEXT_MAX.name))),
-		altName: z.optional(cleanField(CARD_TEXT_MAX.altName)),
-		title: z.optional(cleanField(CARD_TEXT_MAX.title)),
-		company: z.optional(cleanField(CARD_TEXT_MAX.company)),
-		channels: z.array(channelSchema).check(z.maxLength(CHANNELS_MAX))
-	})
-	.check(
-		z.refine((card) => card.name !== '' || card.channels.length > 0, {
-			path: ['name'],
-			error: 'empty_card'
-		})
-	);
+function readChannel(raw: unknown): Channel | null {
+	if (!isRecord(raw)) return null;
+	const { kind, value, label } = raw;
+	if (typeof kind !== 'string' || !(channelKinds as readonly string[]).includes(kind)) return null;
+	if (typeof value !== 'string' || value.length > URL_MAX) return null;
+	if (label !== undefined && (typeof label !== 'string' || !isCleanText(label, LABEL_MAX))) {
+		return null;
+	}
+	const channel: Channel = {
+		kind: kind as ChannelKind,
+		value,
+		...(label === undefined ? {} : { label })
+	};
+	const normal = normalizeChannel(channel);
+	return normal !== null && normal.kind === channel.kind && normal.value === channel.value
+		? channel
+		: null;
+}
+
+/**
+ * The card `raw` is, when it is a valid one (exactly what `cardSchema` accepts), else null. Checked
+ * by hand: the card page a guest opens reads a card, and zod would be most of what it loads.
+ */
+export function readCard(raw: unknown): Card | null {
+	if (!isRecord(raw)) return null;
+	const { name, channels } = raw;
+	if (typeof name !== 'string' || (name !== '' && !isCleanText(name, CARD_TEXT_MAX.name))) {
+		return null;
+	}
+	if (!Array.isArray(channels) || channels.length > CHANNELS_MAX) return null;
+	const card: Card = { name, channels: [] };
+	for (const field of optionalFields) {
+		const value = raw[field];
+		if (value === undefined) continue;
+		if (typeof value !== 'string' || !isCleanText(value, CARD_TEXT_MAX[field])) return null;
+		card[field] = value;
+	}
+	for (const entry of channels) {
+		const channel = readChannel(entry);
+		if (channel === null) return null;
+		card.channels.push(channel);
+	}
+	return card.name !== '' || card.channels.length > 0 ? card : null;
+}
 
 /** Longer scans are refused before any parsing: no card needs more, and it bounds the work. */
 export const SCAN_TEXT_MAX = 4096;

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validCardArbitrary } from './arbitraries';
-import { cardSchema, type Card } from './card';
+import type { Card } from './card';
+import { cardSchema } from './schema';
 import { checkDigits, encodeCardUrl } from './payload';
 import { referenceCard, referenceOrigin } from './reference';
 import { isSafeUrl, safeHref } from './safety';

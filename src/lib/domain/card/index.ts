@@ -2,13 +2,12 @@
 // anything scanned. Pure TypeScript; the payload format is described in payload.ts.
 export {
 	CARD_TEXT_MAX,
-	cardSchema,
 	CHANNELS_MAX,
 	channelKinds,
-	channelSchema,
 	LABEL_MAX,
 	normalizeCard,
 	normalizeChannel,
+	readCard,
 	OTHER_VALUE_MAX,
 	SCAN_TEXT_MAX,
 	type Card,
@@ -18,6 +17,7 @@ export {
 	type ScanFormat,
 	type ScanResult
 } from './card';
+export { cardSchema, channelSchema } from './schema';
 export { decodeCardFragment, encodeCardUrl } from './payload';
 export { otherCodeKind, type OtherCode } from './otherCodes';
 export { qrVersionFor } from './qr';

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validCardArbitrary } from './arbitraries';
-import { cardSchema, type Card } from './card';
+import type { Card } from './card';
+import { cardSchema } from './schema';
 import { decodeCardFragment, encodeCardUrl } from './payload';
 import { qrVersionFor } from './qr';
 import { referenceCard, referenceOrigin } from './reference';

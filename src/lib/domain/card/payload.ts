@@ -1,10 +1,10 @@
 import {
 	CARD_TEXT_MAX,
-	cardSchema,
 	channelKinds,
 	CHANNELS_MAX,
 	LABEL_MAX,
 	normalizeCard,
+	readCard,
 	OTHER_VALUE_MAX,
 	SCAN_TEXT_MAX,
 	type Card,
@@ -336,7 +336,8 @@ function decodePayload(body: string): Card {
  * would only open as broken on the other phone.
  */
 export function encodeCardUrl(card: Card, origin: string): string {
-	const valid = cardSchema.parse(normalizeCard(card));
+	const valid = readCard(normalizeCard(card));
+	if (valid === null) throw new Error('Not a valid card: it needs a name or a usable channel');
 	return `${origin.replace(/\/+$/, '')}/c#${encodePayload(valid)}`;
 }
 
@@ -357,10 +358,8 @@ export function decodeCardFragment(fragment: string): ScanResult {
 		return { ok: false, reason: 'broken_link' };
 	}
 	try {
-		const parsed = cardSchema.safeParse(decodePayload(body));
-		return parsed.success
-			? { ok: true, format: 'rapport', card: parsed.data }
-			: { ok: false, reason: 'broken_link' };
+		const card = readCard(decodePayload(body));
+		return card ? { ok: true, format: 'rapport', card } : { ok: false, reason: 'broken_link' };
 	} catch (error) {
 		// A payload that passed its check but still does not decode is tampered with or made by a
 		// broken encoder; anything else is a bug here, reported as such rather than thrown.
