@@ -15,6 +15,7 @@ import {
 	browsersSpeaking,
 	launchBrowser,
 	openHydrated,
+	waitForHydration,
 	startAppServer,
 	t,
 	waitForServiceWorkerControl,
@@ -211,7 +212,8 @@ describe.for(browsersSpeaking)('paper card in $locale', ({ locale, browser }) =>
 			await server.close();
 			await context.setOffline(true);
 			await page.reload();
-			await page.locator('#paper-card-photo').waitFor({ state: 'attached' });
+			// The prerendered input is there before its handler: a photo chosen then is lost.
+			await waitForHydration(page);
 
 			await readAndKeep(false);
 			// The same person, updated: still one person with one follow-up.
