@@ -63,7 +63,8 @@ describe('another device changed this', () => {
 
 			await notice.getByRole('button', { name: t(locale, 'sync_overwritten_restore') }).click();
 			await expect.poll(() => phone.page.locator('#person-note').inputValue()).toBe(phoneNote);
-			expect(await phone.page.getByTestId('overwritten-notice').count()).toBe(0);
+			// The note is written back first, then the kept text is let go: the notice goes after.
+			await expect.poll(() => phone.page.getByTestId('overwritten-notice').count()).toBe(0);
 
 			await journey.syncedIdle(phone.page);
 			await journey.syncedIdle(laptop.page);
