@@ -6,6 +6,7 @@ import { readShellSummary, type ShellSummary } from '$lib/data/shell';
 import { isEventOver } from '$lib/domain/eventPhase';
 import type { EventRecord, Profile } from '$lib/domain/records';
 import type { StorageState } from '$lib/domain/storage';
+import { coalesce } from './coalesce';
 
 // The repositories validate with the record schemas; the shell (home, layout) needs none of that,
 // so they are loaded only once a screen asks for the database or something is saved.
@@ -43,8 +44,7 @@ class AppState {
 	#opening: Promise<void> | null = null;
 	#starting: Promise<void> | null = null;
 	#records: Promise<void> | null = null;
-	#refreshing: Promise<void> | null = null;
-	#refreshAgain = false;
+	#refreshes = coalesce(() => this.#refresh(new Date()));
 
 	/** Opens the database and loads what every screen shows; safe to call again. */
 	start(): Promise<void> {
@@ -114,30 +114,15 @@ class AppState {
 	 * first save is the moment the data becomes worth keeping: persistence is asked for then.
 	 */
 	#follow(): void {
-		onStored(() => this.#refreshSoon());
+		onStored(() => this.#refreshes.request());
 		onQueued((written) => {
 			if (written.length > 0) void this.#askPersistenceOnce();
 		});
 	}
 
-	/** Writes come in bursts (a keep writes a person and a follow-up): one read catches up on all. */
-	#refreshSoon(): void {
-		if (this.#refreshing) {
-			this.#refreshAgain = true;
-			return;
-		}
-		this.#refreshing = (async () => {
-			do {
-				this.#refreshAgain = false;
-				await this.#refresh(new Date()).catch(() => undefined);
-			} while (this.#refreshAgain);
-			this.#refreshing = null;
-		})();
-	}
-
 	/** Resolves once the shell shows every write announced so far. */
 	settled(): Promise<void> {
-		return this.#refreshing ?? Promise.resolve();
+		return this.#refreshes.settled();
 	}
 
 	async #refresh(now: Date): Promise<void> {
