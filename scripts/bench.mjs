@@ -1,6 +1,7 @@
 // `npm run bench [-- --skip-build]`: builds the app, serves build/ as the SPA it is in
-// production, and measures it against the quality bars in DESIGN.md. Progress goes to stderr;
-// the last line of stdout is one JSON object, so CI can `tail -n 1` it.
+// production, and measures it against the quality bars in DESIGN.md. Progress goes to stderr.
+// stdout gets the side-by-side table (support/report.mjs, Markdown for the README), then, as its
+// last line, one JSON object with every figure and raw run, so CI can `tail -n 1` it.
 //
 // `-- --only <module>` (a file name in scripts/bench/ without .mjs) runs that module alone, after
 // the shell's own measures: a busy machine need not run them all.
@@ -8,13 +9,14 @@
 // To add a figure, write a measure (a function from the bench context to an object of figures)
 // as the default export of a module in scripts/bench/: every module there is run after the
 // shell's own measures, in file-name order, and the objects are merged into the one JSON line.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { runnerImport } from 'vite';
+import { describeMachine, sideBySide } from './bench/support/report.mjs';
 import { serveFolder } from './bench/support/serve.mjs';
 import { CHROMIUM_ARGS } from '../tests/support/chromium-flags.mjs';
 
@@ -180,7 +182,14 @@ async function main() {
 
 let exitCode = 0;
 try {
-	console.log(JSON.stringify(await main()));
+	const figures = await main();
+	const browser = execFileSync(chromiumPath, ['--version'], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'ignore']
+	}).trim();
+	const date = new Date().toISOString().slice(0, 10);
+	console.log(`${sideBySide(figures, { date, machine: describeMachine(), browser })}\n`);
+	console.log(JSON.stringify(figures));
 } catch (error) {
 	progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 	exitCode = 1;

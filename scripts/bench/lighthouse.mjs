@@ -9,12 +9,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch as launchChrome } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { chromium } from 'playwright-core';
 import { runnerImport } from 'vite';
 import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
 import { buildBareSvelteKit } from './support/bareSvelteKit.mjs';
 import { serveFolder } from './support/serve.mjs';
 import { median } from './support/median.mjs';
+import { textOf } from './support/pageText.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNS = 3;
@@ -80,28 +80,6 @@ async function audit(url, chromiumPath, language = 'zh-TW') {
 		return { figures, failedAudits };
 	} finally {
 		chrome.kill();
-	}
-}
-
-/**
- * The title and visible text of one of our pages, as a zh-TW visitor sees it.
- * @param {string} url @param {string} chromiumPath
- */
-async function textOf(url, chromiumPath) {
-	const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
-	try {
-		const context = await browser.newContext({ locale: 'zh-TW', serviceWorkers: 'block' });
-		const page = await context.newPage();
-		await page.goto(url, { waitUntil: 'networkidle' });
-		return {
-			title: await page.title(),
-			lines: (await page.locator('body').innerText())
-				.split('\n')
-				.map((line) => line.trim())
-				.filter(Boolean)
-		};
-	} finally {
-		await browser.close();
 	}
 }
 

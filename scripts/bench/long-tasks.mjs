@@ -1,0 +1,126 @@
+// The longest main-thread task after the first contentful paint, in a Chromium trace with the CPU
+// slowed down 4×, on `/` and on `/c#<reference card>` (issue 17's bar: none over 50 ms on `/`),
+// side by side with a bare SvelteKit site serving the same text (support/bareSvelteKit.mjs),
+// alternating ours and the baseline RUNS times. Also the blocking time of those tasks (their
+// time over 50 ms, summed), which is what Lighthouse's total blocking time adds up. Medians are
+// the figures; every raw run is printed and returned.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { runnerImport } from 'vite';
+import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
+import { buildBareSvelteKit } from './support/bareSvelteKit.mjs';
+import { median } from './support/median.mjs';
+import { textOf } from './support/pageText.mjs';
+import { serveFolder } from './support/serve.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RUNS = 5;
+const LONG_TASK_MS = 50;
+
+/**
+ * Loads `url` in a fresh context under a trace and returns the tasks that ran on the page's main
+ * thread after its first contentful paint, in ms.
+ * @param {import('playwright-core').Browser} browser @param {string} url
+ */
+async function tasksAfterFirstPaint(browser, url) {
+	const context = await browser.newContext({
+		locale: 'zh-TW',
+		serviceWorkers: 'block',
+		viewport: { width: 390, height: 844 }
+	});
+	try {
+		const page = await context.newPage();
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+		/** @type {{ name: string, pid: number, tid: number, ts: number, dur?: number }[]} */
+		const events = [];
+		cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+		const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+		await cdp.send('Tracing.start', {
+			categories: 'devtools.timeline,disabled-by-default-devtools.timeline,loading',
+			transferMode: 'ReportEvents'
+		});
+		await page.goto(url, { waitUntil: 'load' });
+		// Long enough for hydration and what the page starts once it is up, at 4× slower.
+		await page.waitForTimeout(2500);
+		await cdp.send('Tracing.end');
+		await complete;
+		const paint = events.find((event) => event.name === 'firstContentfulPaint');
+		if (!paint) throw new Error(`long tasks: no first contentful paint at ${url}`);
+		return events
+			.filter(
+				(event) =>
+					event.name === 'RunTask' &&
+					event.pid === paint.pid &&
+					event.tid === paint.tid &&
+					event.ts >= paint.ts
+			)
+			.map((event) => (event.dur ?? 0) / 1000);
+	} finally {
+		await context.close();
+	}
+}
+
+/** @param {number[]} tasks */
+function summarise(tasks) {
+	return {
+		longestMs: Math.round(Math.max(0, ...tasks)),
+		blockingMs: Math.round(tasks.reduce((sum, ms) => sum + Math.max(0, ms - LONG_TASK_MS), 0))
+	};
+}
+
+/** @type {import('../bench.mjs').Measure} */
+export default async function longTasks({ url, chromiumPath, progress }) {
+	const { module: codec } = await runnerImport(join(root, 'src/lib/domain/card/index.ts'), {
+		configFile: false,
+		logLevel: 'error'
+	});
+	const cardPath = new URL(codec.encodeCardUrl(codec.referenceCard, url)).href.slice(url.length);
+	const pages = [
+		{ name: 'home', prefix: 'longTask', route: '/', path: '/' },
+		{ name: 'card page', prefix: 'longTaskCardPage', route: '/c', path: cardPath }
+	];
+	const bare = await buildBareSvelteKit({
+		root,
+		progress,
+		pages: await Promise.all(
+			pages.map(async ({ route, path }) => ({
+				route,
+				...(await textOf(`${url}${path}`, chromiumPath))
+			}))
+		)
+	});
+	const bareServer = await serveFolder(bare.buildDir);
+	const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+	try {
+		/** @type {Record<string, unknown>} */
+		const figures = {};
+		/** @type {Record<string, { ours: ReturnType<typeof summarise>[], bare: ReturnType<typeof summarise>[] }>} */
+		const runs = {};
+		for (const { name, prefix, path } of pages) {
+			const these = (runs[name] = { ours: [], bare: [] });
+			for (let run = 1; run <= RUNS; run++) {
+				these.ours.push(summarise(await tasksAfterFirstPaint(browser, `${url}${path}`)));
+				these.bare.push(summarise(await tasksAfterFirstPaint(browser, `${bareServer.url}${path}`)));
+				progress(
+					`long tasks ${name} run ${run}: ours ${JSON.stringify(these.ours.at(-1))}, ` +
+						`bare ${JSON.stringify(these.bare.at(-1))}`
+				);
+			}
+			for (const [key, suffix] of /** @type {const} */ ([
+				['longestMs', 'LongestMs'],
+				['blockingMs', 'BlockingMs']
+			])) {
+				figures[`${prefix}${suffix}`] = median(these.ours.map((run) => run[key]));
+				figures[`${prefix}${suffix}Baseline`] = median(these.bare.map((run) => run[key]));
+			}
+		}
+		figures.longTaskRuns = runs;
+		return figures;
+	} finally {
+		await browser.close();
+		await bareServer.close();
+		await bare.remove();
+	}
+}
