@@ -50,6 +50,21 @@ describe('the card page', () => {
 		await server?.close();
 	});
 
+	test('a guest who only looks gets no database on their phone, until they go into the app', async () => {
+		const { page } = session;
+		const databases = () =>
+			page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name));
+		await openHydrated(page, link);
+		await page.getByRole('heading', { level: 1, name: card.name }).waitFor();
+		// Long enough for anything the page starts on its own to have opened storage.
+		await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1000)));
+		expect(await databases()).toEqual([]);
+
+		await page.getByRole('link', { name: t('zh-TW', 'app_name') }).click();
+		await page.waitForURL(`${server.url}/`);
+		await expect.poll(databases, eventually).toContain('rapport');
+	});
+
 	test('a damaged link says so instead of showing a wrong card', async () => {
 		const { page } = session;
 		const fragment = new URL(link).hash;
