@@ -30,6 +30,8 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * @property {string} buildDir
  * @property {string} chromiumPath
  * @property {(message: string) => void} progress writes a progress line to stderr
+ * @property {(cleanup: () => Promise<void> | void) => void} onCleanup runs it once every measure
+ *   is done (or the run fails), for what several measures share
  */
 
 /** @typedef {(context: BenchContext) => Promise<Record<string, unknown>>} Measure */
@@ -173,7 +175,13 @@ async function main() {
 	progress(`serving build/ at ${url}`);
 
 	/** @type {BenchContext} */
-	const context = { url, buildDir, chromiumPath, progress };
+	const context = {
+		url,
+		buildDir,
+		chromiumPath,
+		progress,
+		onCleanup: (cleanup) => cleanups.push(cleanup)
+	};
 	/** @type {Record<string, unknown>} */
 	const figures = {};
 	for (const measure of measures) Object.assign(figures, await measure(context));

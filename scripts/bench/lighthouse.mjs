@@ -1,24 +1,19 @@
 // Lighthouse mobile (simulated throttling) on `/` and on `/c#<reference card>` — the page a
 // visitor without the app sees first — side by side with a bare SvelteKit site serving the same
-// text (support/bareSvelteKit.mjs), alternating ours and the baseline RUNS times each (which goes
-// first alternates too), so a busy machine slows both alike. Medians are the figures; every raw run
+// text (support/pageBaseline.mjs), ours and the baseline in turn RUNS times each
+// (support/inTurn.mjs), so a busy machine slows both alike. Medians are the figures; every raw run
 // is printed and returned. Five runs, not three: total blocking time moves by 100 ms from one run
 // to the next here, and a median of three still follows a single run.
 // The browser reads Traditional Chinese, as the people the app is for do (Lighthouse's own Chromium
 // would otherwise ask for English). Our pages are also run once more per round in a browser that
 // reads English, which the app renders after hydration: those figures carry `En` in their names.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launch as launchChrome } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { runnerImport } from 'vite';
 import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
-import { buildBareSvelteKit } from './support/bareSvelteKit.mjs';
-import { serveFolder } from './support/serve.mjs';
+import { inTurn } from './support/inTurn.mjs';
 import { median } from './support/median.mjs';
-import { textOf } from './support/pageText.mjs';
+import { pageBaseline } from './support/pageBaseline.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNS = 5;
 
 const CATEGORIES = {
@@ -85,85 +80,55 @@ async function audit(url, chromiumPath, language = 'zh-TW') {
 	}
 }
 
-/**
- * Runs two audits one after the other (never at once: they would slow each other).
- * @template T @param {() => Promise<T>} first @param {() => Promise<T>} second
- */
-async function inTurn(first, second) {
-	const done = await first();
-	return [done, await second()];
-}
+/** Figure name prefix per page. */
+const PREFIX = { home: 'lighthouse', 'card page': 'lighthouseCardPage' };
 
 /** @type {import('../bench.mjs').Measure} */
-export default async function measureLighthouse({ url, chromiumPath, progress }) {
-	const { module: codec } = await runnerImport(join(root, 'src/lib/domain/card/index.ts'), {
-		configFile: false,
-		logLevel: 'error'
-	});
-	const cardPath = new URL(codec.encodeCardUrl(codec.referenceCard, url)).href.slice(url.length);
-	const pages = [
-		{ name: 'home', prefix: 'lighthouse', route: '/', path: '/' },
-		{ name: 'card page', prefix: 'lighthouseCardPage', route: '/c', path: cardPath }
-	];
-
-	const bare = await buildBareSvelteKit({
-		root,
-		progress,
-		pages: await Promise.all(
-			pages.map(async ({ route, path }) => ({
-				route,
-				...(await textOf(`${url}${path}`, chromiumPath))
-			}))
-		)
-	});
-	const bareServer = await serveFolder(bare.buildDir);
-	try {
-		/** @type {Record<string, unknown>} */
-		const figures = {};
-		/** @typedef {Record<string, number | null>[]} Runs */
-		/** @type {Record<string, { ours: Runs, bare: Runs, oursEnglish: Runs }>} */
-		const runs = {};
-		const failed = new Set();
-		for (const { name, prefix, path } of pages) {
-			runs[name] = { ours: [], bare: [], oursEnglish: [] };
-			for (let run = 1; run <= RUNS; run++) {
-				const auditOurs = () => audit(`${url}${path}`, chromiumPath);
-				const auditBare = () => audit(`${bareServer.url}${path}`, chromiumPath);
-				const [ours, baseline] =
-					run % 2 === 1
-						? await inTurn(auditOurs, auditBare)
-						: (await inTurn(auditBare, auditOurs)).reverse();
-				const english = await audit(`${url}${path}`, chromiumPath, 'en-US');
-				runs[name].ours.push(ours.figures);
-				runs[name].bare.push(baseline.figures);
-				runs[name].oursEnglish.push(english.figures);
-				for (const id of [...ours.failedAudits, ...english.failedAudits]) failed.add(id);
-				progress(
-					`lighthouse ${name} run ${run}: ours ${JSON.stringify(ours.figures)}, ` +
-						`bare ${JSON.stringify(baseline.figures)}, ` +
-						`ours in English ${JSON.stringify(english.figures)}`
-				);
-			}
-			for (const suffix of [...Object.values(CATEGORIES), ...Object.values(METRICS)]) {
-				const of = (/** @type {Record<string, number | null>[]} */ list) => {
-					const values = list.map((figure) => figure[suffix]).filter((v) => typeof v === 'number');
-					return values.length === list.length ? median(/** @type {number[]} */ (values)) : null;
-				};
-				figures[`${prefix}${suffix}`] = of(runs[name].ours);
-				figures[`${prefix}${suffix}Baseline`] = of(runs[name].bare);
-				figures[`${prefix}En${suffix}`] = of(runs[name].oursEnglish);
-			}
+export default async function measureLighthouse(context) {
+	const { url, chromiumPath, progress } = context;
+	const { pages, bareUrl } = await pageBaseline(context);
+	/** @type {Record<string, unknown>} */
+	const figures = {};
+	/** @typedef {Record<string, number | null>[]} Runs */
+	/** @type {Record<string, { ours: Runs, bare: Runs, oursEnglish: Runs }>} */
+	const runs = {};
+	const failed = new Set();
+	for (const { name, path } of pages) {
+		const prefix = PREFIX[name];
+		runs[name] = { ours: [], bare: [], oursEnglish: [] };
+		for (let run = 1; run <= RUNS; run++) {
+			const { ours, baseline } = await inTurn(
+				run,
+				() => audit(`${url}${path}`, chromiumPath),
+				() => audit(`${bareUrl}${path}`, chromiumPath)
+			);
+			const english = await audit(`${url}${path}`, chromiumPath, 'en-US');
+			runs[name].ours.push(ours.figures);
+			runs[name].bare.push(baseline.figures);
+			runs[name].oursEnglish.push(english.figures);
+			for (const id of [...ours.failedAudits, ...english.failedAudits]) failed.add(id);
+			progress(
+				`lighthouse ${name} run ${run}: ours ${JSON.stringify(ours.figures)}, ` +
+					`bare ${JSON.stringify(baseline.figures)}, ` +
+					`ours in English ${JSON.stringify(english.figures)}`
+			);
 		}
-		figures.lighthouseFailedAudits = [...failed].sort();
-		figures.lighthouseRuns = runs;
-		progress(
-			`lighthouse medians of ${RUNS}: ${JSON.stringify(
-				Object.fromEntries(Object.entries(figures).filter(([key]) => key !== 'lighthouseRuns'))
-			)}`
-		);
-		return figures;
-	} finally {
-		await bareServer.close();
-		await bare.remove();
+		for (const suffix of [...Object.values(CATEGORIES), ...Object.values(METRICS)]) {
+			const of = (/** @type {Record<string, number | null>[]} */ list) => {
+				const values = list.map((figure) => figure[suffix]).filter((v) => typeof v === 'number');
+				return values.length === list.length ? median(/** @type {number[]} */ (values)) : null;
+			};
+			figures[`${prefix}${suffix}`] = of(runs[name].ours);
+			figures[`${prefix}${suffix}Baseline`] = of(runs[name].bare);
+			figures[`${prefix}En${suffix}`] = of(runs[name].oursEnglish);
+		}
 	}
+	figures.lighthouseFailedAudits = [...failed].sort();
+	figures.lighthouseRuns = runs;
+	progress(
+		`lighthouse medians of ${RUNS}: ${JSON.stringify(
+			Object.fromEntries(Object.entries(figures).filter(([key]) => key !== 'lighthouseRuns'))
+		)}`
+	);
+	return figures;
 }

@@ -1,20 +1,15 @@
 // The longest main-thread task after the first contentful paint, in a Chromium trace with the CPU
 // slowed down 4×, on `/` and on `/c#<reference card>` (issue 17's bar: none over 50 ms on `/`),
-// side by side with a bare SvelteKit site serving the same text (support/bareSvelteKit.mjs),
-// alternating ours and the baseline RUNS times. Also the blocking time of those tasks (their
-// time over 50 ms, summed), which is what Lighthouse's total blocking time adds up. Medians are
-// the figures; every raw run is printed and returned.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// side by side with a bare SvelteKit site serving the same text (support/pageBaseline.mjs), ours
+// and the baseline in turn RUNS times (support/inTurn.mjs). Also the blocking time of those tasks
+// (their time over 50 ms, summed), which is what Lighthouse's total blocking time adds up.
+// Medians are the figures; every raw run is printed and returned.
 import { chromium } from 'playwright-core';
-import { runnerImport } from 'vite';
 import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
-import { buildBareSvelteKit } from './support/bareSvelteKit.mjs';
+import { inTurn } from './support/inTurn.mjs';
 import { median } from './support/median.mjs';
-import { textOf } from './support/pageText.mjs';
-import { serveFolder } from './support/serve.mjs';
+import { pageBaseline } from './support/pageBaseline.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNS = 5;
 const LONG_TASK_MS = 50;
 
@@ -70,39 +65,29 @@ function summarise(tasks) {
 	};
 }
 
+/** Figure name prefix per page. */
+const PREFIX = { home: 'longTask', 'card page': 'longTaskCardPage' };
+
 /** @type {import('../bench.mjs').Measure} */
-export default async function longTasks({ url, chromiumPath, progress }) {
-	const { module: codec } = await runnerImport(join(root, 'src/lib/domain/card/index.ts'), {
-		configFile: false,
-		logLevel: 'error'
-	});
-	const cardPath = new URL(codec.encodeCardUrl(codec.referenceCard, url)).href.slice(url.length);
-	const pages = [
-		{ name: 'home', prefix: 'longTask', route: '/', path: '/' },
-		{ name: 'card page', prefix: 'longTaskCardPage', route: '/c', path: cardPath }
-	];
-	const bare = await buildBareSvelteKit({
-		root,
-		progress,
-		pages: await Promise.all(
-			pages.map(async ({ route, path }) => ({
-				route,
-				...(await textOf(`${url}${path}`, chromiumPath))
-			}))
-		)
-	});
-	const bareServer = await serveFolder(bare.buildDir);
+export default async function longTasks(context) {
+	const { url, chromiumPath, progress } = context;
+	const { pages, bareUrl } = await pageBaseline(context);
 	const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 	try {
 		/** @type {Record<string, unknown>} */
 		const figures = {};
 		/** @type {Record<string, { ours: ReturnType<typeof summarise>[], bare: ReturnType<typeof summarise>[] }>} */
 		const runs = {};
-		for (const { name, prefix, path } of pages) {
+		for (const { name, path } of pages) {
 			const these = (runs[name] = { ours: [], bare: [] });
 			for (let run = 1; run <= RUNS; run++) {
-				these.ours.push(summarise(await tasksAfterFirstPaint(browser, `${url}${path}`)));
-				these.bare.push(summarise(await tasksAfterFirstPaint(browser, `${bareServer.url}${path}`)));
+				const { ours, baseline } = await inTurn(
+					run,
+					() => tasksAfterFirstPaint(browser, `${url}${path}`),
+					() => tasksAfterFirstPaint(browser, `${bareUrl}${path}`)
+				);
+				these.ours.push(summarise(ours));
+				these.bare.push(summarise(baseline));
 				progress(
 					`long tasks ${name} run ${run}: ours ${JSON.stringify(these.ours.at(-1))}, ` +
 						`bare ${JSON.stringify(these.bare.at(-1))}`
@@ -112,15 +97,13 @@ export default async function longTasks({ url, chromiumPath, progress }) {
 				['longestMs', 'LongestMs'],
 				['blockingMs', 'BlockingMs']
 			])) {
-				figures[`${prefix}${suffix}`] = median(these.ours.map((run) => run[key]));
-				figures[`${prefix}${suffix}Baseline`] = median(these.bare.map((run) => run[key]));
+				figures[`${PREFIX[name]}${suffix}`] = median(these.ours.map((run) => run[key]));
+				figures[`${PREFIX[name]}${suffix}Baseline`] = median(these.bare.map((run) => run[key]));
 			}
 		}
 		figures.longTaskRuns = runs;
 		return figures;
 	} finally {
 		await browser.close();
-		await bareServer.close();
-		await bare.remove();
 	}
 }
