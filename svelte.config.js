@@ -17,8 +17,11 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		// Every route is prerendered; the fallback answers any other path (a future route opened
-		// from an old link) with the app shell instead of a 404.
-		adapter: adapter({ fallback: '200.html' }),
+		// from an old link) with the app shell instead of a 404. Every file also gets brotli and
+		// gzip copies, which `npm run serve` (and any static host that looks for them) sends: a
+		// first visit on the venue's Wi-Fi downloads a third of the bytes, and the paper-card
+		// recogniser's engine 1.1 MB instead of 3.9 MB.
+		adapter: adapter({ fallback: '200.html', precompress: true }),
 		// The shell's CSS is small: inlining it saves a render-blocking request on the first visit.
 		inlineStyleThreshold: 8192,
 		serviceWorker: { register: false },

@@ -1,9 +1,10 @@
 // The first visit on a phone: the page a visitor came for is what paints largest, and nothing on
 // it moves once it has painted — not when the stored data arrives, not when the service worker
 // finishes installing and says the app now opens offline. Home and the card page a guest opens
-// from a QR, in both languages.
+// from a QR, in both languages. And what a first visit downloads over the venue's Wi-Fi arrives
+// compressed.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { encodeCardUrl, referenceCard } from '../../src/lib/domain/card';
 import {
 	browsersSpeaking,
@@ -92,5 +93,25 @@ describe.each(browsersSpeaking)('first visit in $locale', ({ locale, browser }) 
 		expect(shifts).toEqual([]);
 		expect(largest.at(-1)?.text).not.toBe('');
 		expect(largest.some((paint) => paint.insideOfflineNotice)).toBe(false);
+	});
+
+	test('the page and its scripts arrive compressed', async () => {
+		// A first visit: no service worker answering from its cache.
+		const visit = await launchBrowser({ locale: browser, serviceWorkers: 'block' });
+		onTestFinished(() => visit.close());
+		const { page } = visit;
+		const encodings = new Map<string, string | null>();
+		page.on('response', (response) => {
+			const type = response.request().resourceType();
+			if (type === 'document' || type === 'script') {
+				encodings.set(response.url(), response.headers()['content-encoding'] ?? null);
+			}
+		});
+		await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+
+		expect(encodings.get(`${server.url}/`)).toBe('br');
+		const scripts = [...encodings].filter(([url]) => url.endsWith('.js'));
+		expect(scripts.length).toBeGreaterThan(0);
+		for (const [url, encoding] of scripts) expect(encoding, url).toBe('br');
 	});
 });

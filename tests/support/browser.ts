@@ -29,8 +29,15 @@ export interface AppServer {
 export async function startAppServer(buildDir = inject('buildDir')): Promise<AppServer> {
 	// `dev` makes sirv look files up per request instead of caching their list and sizes at
 	// start-up, so a test can "deploy" a new version into the folder while it is being served;
-	// with `etag` the browser revalidates (no-cache) rather than skipping its HTTP cache.
-	const serve = sirv(buildDir, { single: '200.html', dev: true, etag: true });
+	// with `etag` the browser revalidates (no-cache) rather than skipping its HTTP cache. Like
+	// `npm run serve`, it sends the build's precompressed copies to a browser that takes them.
+	const serve = sirv(buildDir, {
+		single: '200.html',
+		dev: true,
+		etag: true,
+		brotli: true,
+		gzip: true
+	});
 	const server = createServer((request, response) => serve(request, response));
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

@@ -30,8 +30,9 @@ const APP_HTML = `<!doctype html>
 </html>
 `;
 
+// Precompressed like ours, so the two are served alike.
 const SVELTE_CONFIG = `import adapter from '@sveltejs/adapter-static';
-export default { kit: { adapter: adapter() } };
+export default { kit: { adapter: adapter({ precompress: true }) } };
 `;
 
 const VITE_CONFIG = `import { sveltekit } from '@sveltejs/kit/vite';

@@ -1,4 +1,5 @@
-// Serves a built folder on a free port of 127.0.0.1, as `npm run serve` does.
+// Serves a built folder on a free port of 127.0.0.1, as `npm run serve` does: the build's
+// precompressed copies (brotli, else gzip) to a browser that accepts them, as a static host would.
 import { createServer } from 'node:http';
 import sirv from 'sirv';
 
@@ -8,7 +9,12 @@ import sirv from 'sirv';
  * @returns {Promise<{ url: string, close: () => Promise<void> }>} url: the origin
  */
 export async function serveFolder(dir, options = {}) {
-	const handler = sirv(dir, { dev: false, ...(options.single ? { single: options.single } : {}) });
+	const handler = sirv(dir, {
+		dev: false,
+		gzip: true,
+		brotli: true,
+		...(options.single ? { single: options.single } : {})
+	});
 	const server = createServer((request, response) => handler(request, response));
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
