@@ -195,7 +195,10 @@ describe.each(browsersSpeaking)('events in $locale', ({ locale, browser }) => {
 			.getByRole('button', { name: t(locale, 'events_delete_confirm'), exact: true })
 			.click();
 		await page.getByText(t(locale, 'events_deleted', { event: event.name })).waitFor();
-		expect(await page.getByRole('heading', { name: event.name }).count()).toBe(0);
+		// The list is re-read from the device once the deletion is stored, a moment after the notice.
+		await expect
+			.poll(() => page.getByRole('heading', { name: event.name }).count(), eventually)
+			.toBe(0);
 		await page.getByRole('heading', { name: other.name }).waitFor();
 
 		// A tombstone, queued for sync; nothing deleted for real.
