@@ -18,9 +18,8 @@ const config = {
 	kit: {
 		// Every route is prerendered; the fallback answers any other path (a future route opened
 		// from an old link) with the app shell instead of a 404. Every file also gets brotli and
-		// gzip copies, which `npm run serve` (and any static host that looks for them) sends: a
-		// first visit on the venue's Wi-Fi downloads a third of the bytes, and the paper-card
-		// recogniser's engine 1.1 MB instead of 3.9 MB.
+		// gzip copies, which `npm run serve` (and any static host that looks for them) sends, so a
+		// first visit on the venue's Wi-Fi and the paper-card recogniser's engine download far less.
 		adapter: adapter({ fallback: '200.html', precompress: true }),
 		// The shell's CSS is small: inlining it saves a render-blocking request on the first visit.
 		inlineStyleThreshold: 8192,

@@ -17,7 +17,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { runnerImport } from 'vite';
 import { describeMachine, sideBySide } from './bench/support/report.mjs';
-import { serveFolder } from './bench/support/serve.mjs';
+import { serveFolder } from '../tests/support/serve.mjs';
 import { CHROMIUM_ARGS } from '../tests/support/chromium-flags.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,13 +9,12 @@
 //
 // Alone, after a build: `node scripts/bench/backup.mjs` serves build/ and prints one JSON line.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import sirv from 'sirv';
 import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
+import { serveFolder } from '../../tests/support/serve.mjs';
 import { median } from './support/median.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -227,19 +226,15 @@ export default async function backupRestore({ url, chromiumPath, progress }) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-	const handler = sirv(join(root, 'build'), { single: '200.html', dev: false });
-	const server = createHttpServer((request, response) => handler(request, response));
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-	const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+	const server = await serveFolder(join(root, 'build'), { single: '200.html' });
 	try {
 		const figures = await backupRestore({
-			url: `http://127.0.0.1:${port}`,
+			url: server.url,
 			chromiumPath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 			progress: (message) => process.stderr.write(`[bench] ${message}\n`)
 		});
 		console.log(JSON.stringify(figures));
 	} finally {
-		server.closeAllConnections();
-		server.close();
+		await server.close();
 	}
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
 import { buildBareSvelteKit } from './support/bareSvelteKit.mjs';
-import { serveFolder } from './support/serve.mjs';
+import { serveFolder } from '../../tests/support/serve.mjs';
 import { median } from './support/median.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -94,24 +94,27 @@ describe.each(browsersSpeaking)('first visit in $locale', ({ locale, browser }) 
 		expect(largest.at(-1)?.text).not.toBe('');
 		expect(largest.some((paint) => paint.insideOfflineNotice)).toBe(false);
 	});
+});
 
-	test('the page and its scripts arrive compressed', async () => {
-		// A first visit: no service worker answering from its cache.
-		const visit = await launchBrowser({ locale: browser, serviceWorkers: 'block' });
-		onTestFinished(() => visit.close());
-		const { page } = visit;
-		const encodings = new Map<string, string | null>();
-		page.on('response', (response) => {
-			const type = response.request().resourceType();
-			if (type === 'document' || type === 'script') {
-				encodings.set(response.url(), response.headers()['content-encoding'] ?? null);
-			}
-		});
-		await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
-
-		expect(encodings.get(`${server.url}/`)).toBe('br');
-		const scripts = [...encodings].filter(([url]) => url.endsWith('.js'));
-		expect(scripts.length).toBeGreaterThan(0);
-		for (const [url, encoding] of scripts) expect(encoding, url).toBe('br');
+// Not per language: what is sent does not depend on who reads it.
+test('a first visit gets the page and its scripts compressed', async () => {
+	const server = await startAppServer();
+	onTestFinished(() => server.close());
+	// No service worker answering from its cache.
+	const visit = await launchBrowser({ serviceWorkers: 'block' });
+	onTestFinished(() => visit.close());
+	const { page } = visit;
+	const encodings = new Map<string, string | null>();
+	page.on('response', (response) => {
+		const type = response.request().resourceType();
+		if (type === 'document' || type === 'script') {
+			encodings.set(response.url(), response.headers()['content-encoding'] ?? null);
+		}
 	});
+	await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+
+	expect(encodings.get(`${server.url}/`)).toBe('br');
+	const scripts = [...encodings].filter(([url]) => url.endsWith('.js'));
+	expect(scripts.length).toBeGreaterThan(0);
+	for (const [url, encoding] of scripts) expect(encoding, url).toBe('br');
 });

@@ -2,8 +2,6 @@
 // app's own strings. Each test file starts its own server on its own port (a separate origin),
 // so service-worker registrations and storage never leak from one file into the next.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,11 +10,11 @@ import {
 	type BrowserContextOptions,
 	type Page
 } from 'playwright-core';
-import sirv from 'sirv';
 import { inject } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import zhTW from '../../messages/zh-TW.json' with { type: 'json' };
 import { CHROMIUM_ARGS } from './chromium-flags.mjs';
+import { serveFolder } from './serve.mjs';
 
 export interface AppServer {
 	/** Origin without a trailing slash, e.g. `http://127.0.0.1:41234`. */
@@ -26,36 +24,9 @@ export interface AppServer {
 }
 
 /** Serves the build as the SPA it is in production: unknown paths get `index.html`. */
-export async function startAppServer(buildDir = inject('buildDir')): Promise<AppServer> {
-	// `dev` makes sirv look files up per request instead of caching their list and sizes at
-	// start-up, so a test can "deploy" a new version into the folder while it is being served;
-	// with `etag` the browser revalidates (no-cache) rather than skipping its HTTP cache. Like
-	// `npm run serve`, it sends the build's precompressed copies to a browser that takes them.
-	const serve = sirv(buildDir, {
-		single: '200.html',
-		dev: true,
-		etag: true,
-		brotli: true,
-		gzip: true
-	});
-	const server = createServer((request, response) => serve(request, response));
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', resolve);
-	});
-	const { port } = server.address() as AddressInfo;
-	let closed: Promise<void> | undefined;
-	return {
-		url: `http://127.0.0.1:${port}`,
-		close: () => {
-			closed ??= new Promise<void>((resolve) => {
-				server.close(() => resolve());
-				// Keep-alive sockets would otherwise keep "the network" up for the open page.
-				server.closeAllConnections();
-			});
-			return closed;
-		}
-	};
+export function startAppServer(buildDir = inject('buildDir')): Promise<AppServer> {
+	// Redeployable: a test can "deploy" a new version into the folder while it is being served.
+	return serveFolder(buildDir, { single: '200.html', redeployable: true });
 }
 
 export interface LaunchOptions {

@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import { runnerImport } from 'vite';
 import { CHROMIUM_ARGS } from '../../../tests/support/chromium-flags.mjs';
 import { buildBareSvelteKit } from './bareSvelteKit.mjs';
-import { serveFolder } from './serve.mjs';
+import { serveFolder } from '../../../tests/support/serve.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
