@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shellChunk } from './chunks.config.ts';
+import { chunkGroups } from './chunks.config.ts';
 
 /** A module graph from "importer: imported…" pairs, as Rolldown's chunking context gives it. */
 function graph(edges: Record<string, string[]>) {
@@ -9,34 +9,71 @@ function graph(edges: Record<string, string[]>) {
 const inputBinding = '/n/svelte/src/internal/client/dom/elements/bindings/input.js';
 const svelteBarrel = '/n/svelte/src/internal/client/index.js';
 const messages = '/app/src/lib/paraglide/messages.js';
+const appLayout = '/app/src/routes/(app)/+layout.svelte';
+const home = '/app/src/routes/(app)/+page.svelte';
+const guestPage = '/app/src/routes/(guest)/c/+page.svelte';
+const heading = '/app/src/lib/components/PageHeading.svelte';
 const modules = graph({
 	'/kit/entry.js': ['/kit/client.js'],
 	'/kit/client.js': [svelteBarrel],
 	[svelteBarrel]: ['/n/svelte/src/internal/client/dom/blocks/each.js', inputBinding],
 	'/gen/nodes/0.js': ['/app/src/routes/+layout.svelte'],
-	'/app/src/routes/+layout.svelte': [svelteBarrel, messages, '/app/src/lib/state/app.ts'],
+	'/app/src/routes/+layout.svelte': [svelteBarrel, messages, '/app/src/lib/state/pwa.ts'],
 	[messages]: ['/app/src/lib/paraglide/messages/_index.js'],
-	'/app/src/routes/+page.svelte': ['/app/src/lib/components/ActionTile.svelte']
+	[appLayout]: [svelteBarrel, '/app/src/lib/state/app.ts'],
+	'/app/src/lib/state/app.ts': ['/app/src/lib/data/db.ts'],
+	[home]: ['/app/src/lib/components/ActionTile.svelte', heading],
+	[guestPage]: [heading, '/app/src/lib/domain/card/payload.ts']
 });
-const roots = ['/kit/entry.js', '/gen/nodes/0.js', '/app/src/routes/+page.svelte'];
+const roots = {
+	shell: ['/kit/entry.js', '/gen/nodes/0.js'],
+	appLayout,
+	home,
+	guest: [guestPage]
+};
 
-describe('the shell chunk', () => {
-	const name = (id: string) => shellChunk(roots)(id, modules);
+describe('how the first load is cut', () => {
+	const [shell, app] = chunkGroups(roots);
+	const name = (id: string) => shell.name(id, modules) ?? app.name(id, modules);
 
-	it('holds everything the roots import, however deep', () => {
+	it('puts everything the shell’s roots import, however deep, in the shell', () => {
 		for (const id of [
 			'/kit/client.js',
 			'/n/svelte/src/internal/client/dom/blocks/each.js',
 			'/app/src/routes/+layout.svelte',
-			'/app/src/lib/state/app.ts',
-			'/app/src/lib/components/ActionTile.svelte'
+			'/app/src/lib/state/pwa.ts'
 		]) {
 			expect(name(id), id).toBe('shell');
 		}
 	});
 
+	it('puts the app’s layout and what it and home import in the app chunk, which a guest never loads', () => {
+		for (const id of [
+			appLayout,
+			'/app/src/lib/state/app.ts',
+			'/app/src/lib/data/db.ts',
+			'/app/src/lib/components/ActionTile.svelte'
+		]) {
+			expect(name(id), id).toBe('app');
+		}
+	});
+
+	it('puts what the app and the guest’s page both import in the shell, so neither loads the other’s', () => {
+		expect(name(heading)).toBe('shell');
+	});
+
+	it('leaves what only the guest’s page imports to its own files', () => {
+		expect(name('/app/src/lib/domain/card/payload.ts')).toBeNull();
+		expect(name(guestPage)).toBeNull();
+	});
+
 	it('leaves the roots in their own files', () => {
-		for (const id of roots) expect(name(id), id).toBeNull();
+		for (const id of [...roots.shell, home]) expect(name(id), id).toBeNull();
+	});
+
+	it('keeps Svelte in the shell, with the higher priority, though the app’s modules import it too', () => {
+		expect(shell.priority).toBeGreaterThan(app.priority);
+		expect(app.name(svelteBarrel, modules)).toBeNull();
 	});
 
 	it('does not follow the messages barrel to every page’s messages', () => {
@@ -46,9 +83,5 @@ describe('the shell chunk', () => {
 
 	it('leaves Svelte’s text-input bindings to the pages with forms', () => {
 		expect(name(inputBinding)).toBeNull();
-	});
-
-	it('leaves modules nothing in the shell imports', () => {
-		expect(name('/app/src/routes/c/+page.svelte')).toBeNull();
 	});
 });

@@ -3,28 +3,47 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvironmentOptions } from 'vite';
 
-// How the browser build is cut into files, for the first-load budget of issue 17.
+// How the browser build is cut into files, for the first-load budgets of issue 17.
 //
-// Every page loads SvelteKit's start and the app, the root layout and the root error page, and the
-// app opens on home. Left alone, Rolldown gives each set of pages that share a module its own
-// chunk: a first visit to home fetched 26 files, most of them a single message or a small
-// component, each paying its own compression window and import lines. Here everything those
-// modules import goes into one "shell" chunk. No page loses by it: the shell is what every page
-// loads anyway, plus home's few shared pieces.
+// Left alone, Rolldown gives each set of pages that share a module its own chunk: a first visit to
+// home fetched 26 files, most of them a single message or a small component, each paying its own
+// compression window and import lines. Here the modules are gathered in two chunks instead:
+// - "shell": what every page loads, the guest's card page (`/c`) as much as the app's screens:
+//   SvelteKit's start and the app, the root layout and the root error page.
+// - "app": what the app's screens add, which a guest never loads: their layout (the navigation,
+//   the local database) and home's few pieces, since the app opens on home. No screen loses by
+//   it: each of them loads the app's layout anyway.
 
 const root = dirname(fileURLToPath(import.meta.url));
 const generated = join(root, '.svelte-kit', 'generated', 'client-optimized');
 const kit = dirname(createRequire(import.meta.url).resolve('@sveltejs/kit/package.json'));
 
-/** The modules whose imports make up the shell; each keeps its own file. */
-export const SHELL_ROOTS = [
-	join(kit, 'src', 'runtime', 'client', 'entry.js'),
-	join(generated, 'app.js'),
-	join(generated, 'nodes', '0.js'),
-	join(generated, 'nodes', '1.js'),
-	// Home's component is only needed on home, so only its imports join the shell.
-	join(root, 'src', 'routes', '+page.svelte')
-];
+/** Where each chunk starts from. */
+interface ChunkRoots {
+	/** What every page loads first; what they import makes up the shell. Each keeps its own file. */
+	shell: readonly string[];
+	/** The app's screens' layout: it and what it imports make up the app chunk. */
+	appLayout: string;
+	/** Home's component is only needed on home, so only its imports join the app chunk. */
+	home: string;
+	/** The guest's layout and page: what they import that the app does too goes to the shell. */
+	guest: readonly string[];
+}
+
+export const CHUNK_ROOTS: ChunkRoots = {
+	shell: [
+		join(kit, 'src', 'runtime', 'client', 'entry.js'),
+		join(generated, 'app.js'),
+		join(generated, 'nodes', '0.js'),
+		join(generated, 'nodes', '1.js')
+	],
+	appLayout: join(root, 'src', 'routes', '(app)', '+layout.svelte'),
+	home: join(root, 'src', 'routes', '(app)', '+page.svelte'),
+	guest: [
+		join(root, 'src', 'routes', '(guest)', '+layout.svelte'),
+		join(root, 'src', 'routes', '(guest)', 'c', '+page.svelte')
+	]
+};
 
 /**
  * Not followed: the messages barrel re-exports every message of every page, and Rolldown places
@@ -45,13 +64,39 @@ interface ModuleGraph {
 	getModuleInfo(id: string): { importedIds: readonly string[] } | null;
 }
 
-/** A `codeSplitting` group name function: "shell" for the modules the roots import statically. */
-export function shellChunk(roots: readonly string[]) {
-	let shell: Set<string> | undefined;
-	return (id: string, graph: ModuleGraph): string | null => {
-		shell ??= staticImports(roots, graph);
-		return shell.has(id) && !formsOnly.test(id) ? 'shell' : null;
-	};
+interface ChunkGroup {
+	name: (id: string, graph: ModuleGraph) => string | null;
+	debugName: string;
+	priority: number;
+}
+
+/**
+ * The two `codeSplitting` groups. "shell": the modules the shell's roots import statically, and
+ * those the app's and the guest's pages both import (a page heading, the language). "app": the
+ * app's layout and the rest of what the app's roots import. What only the guest's page imports
+ * is left to Rolldown, in the page's own files. The shell goes first: a group also takes what its
+ * modules import, and the app's modules import Svelte, which must stay in the shell.
+ */
+export function chunkGroups(roots: ChunkRoots): [ChunkGroup, ChunkGroup] {
+	let chunks: { shell: Set<string>; app: Set<string> } | undefined;
+	const group = (name: 'shell' | 'app', priority: number) => ({
+		name: (id: string, graph: ModuleGraph): string | null => {
+			chunks ??= cut(roots, graph);
+			return chunks[name].has(id) && !formsOnly.test(id) ? name : null;
+		},
+		debugName: name,
+		priority
+	});
+	return [group('shell', 2), group('app', 1)];
+}
+
+function cut(roots: ChunkRoots, graph: ModuleGraph) {
+	const shell = staticImports(roots.shell, graph);
+	const app = staticImports([roots.appLayout, roots.home], graph).add(roots.appLayout);
+	const guest = staticImports(roots.guest, graph);
+	for (const id of app) if (guest.has(id)) shell.add(id);
+	for (const id of shell) app.delete(id);
+	return { shell, app };
 }
 
 function staticImports(roots: readonly string[], graph: ModuleGraph): Set<string> {
@@ -75,6 +120,6 @@ export const clientBuild: EnvironmentOptions['build'] = {
 	rolldownOptions: {
 		experimental: { lazyBarrel: true },
 		treeshake: { moduleSideEffects: [{ test: svelteBarrel, sideEffects: false }] },
-		output: { codeSplitting: { groups: [{ name: shellChunk(SHELL_ROOTS), debugName: 'shell' }] } }
+		output: { codeSplitting: { groups: chunkGroups(CHUNK_ROOTS) } }
 	}
 };

@@ -3,7 +3,7 @@
 // damaged link instead of showing a blank page, with ways on that need no app.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { encodeCardUrl, type Card } from '../../src/lib/domain/card';
 import {
 	browsersSpeaking,
@@ -63,6 +63,30 @@ describe('the card page', () => {
 		await page.getByRole('link', { name: t('zh-TW', 'app_name') }).click();
 		await page.waitForURL(`${server.url}/`);
 		await expect.poll(databases, eventually).toContain('rapport');
+	});
+
+	test('a guest’s phone downloads none of the app’s local database until they keep the card', async () => {
+		// A fresh phone, and no service worker precaching the whole app behind the page's back.
+		const guest = await launchBrowser({ serviceWorkers: 'block' });
+		onTestFinished(() => guest.close());
+		const { page } = guest;
+		const scripts: Promise<string>[] = [];
+		page.on('response', (response) => {
+			if (response.request().resourceType() === 'script') scripts.push(response.text());
+		});
+		const opensDatabase = async () =>
+			(await Promise.all(scripts)).some((code) => code.includes('indexedDB.open'));
+
+		await openHydrated(page, link);
+		await page.getByRole('heading', { level: 1, name: card.name }).waitFor();
+		await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1000)));
+		expect(scripts.length).toBeGreaterThan(0);
+		expect(await opensDatabase()).toBe(false);
+
+		await page.getByRole('button', { name: t('zh-TW', 'public_card_keep') }).click();
+		await page.getByText(t('zh-TW', 'public_card_kept')).waitFor();
+		expect(await opensDatabase()).toBe(true);
+		expect(guest.pageErrors).toEqual([]);
 	});
 
 	test('a damaged link says so instead of showing a wrong card', async () => {

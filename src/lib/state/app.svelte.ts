@@ -1,12 +1,14 @@
 import { openRapportDatabase, StorageUnavailableError, type RapportDatabase } from '$lib/data/db';
 import { onQueued, onStored } from '$lib/data/notices';
-import { requestPersistence, storageReport } from '$lib/data/persistence';
 import type { StorageReport } from '$lib/domain/storage';
 import { readShellSummary, type ShellSummary } from '$lib/data/shell';
 import { isEventOver } from '$lib/domain/eventPhase';
 import type { EventRecord, Profile } from '$lib/domain/records';
 import type { StorageState } from '$lib/domain/storage';
 import { coalesce } from './coalesce';
+
+// Asked for on the first save, and read in settings: never needed to show a screen.
+const persistence = () => import('$lib/data/persistence');
 
 // The repositories validate with the record schemas; the shell (home, layout) needs none of that,
 // so they are loaded only once a screen asks for the database or something is saved.
@@ -145,8 +147,8 @@ class AppState {
 		return this.profile;
 	}
 
-	storageReport(): Promise<StorageReport> {
-		return storageReport();
+	async storageReport(): Promise<StorageReport> {
+		return (await persistence()).storageReport();
 	}
 
 	async #askPersistenceOnce(): Promise<void> {
@@ -154,7 +156,7 @@ class AppState {
 		if (!db) return;
 		const settings = (await repositories()).settings(db);
 		if ((await settings.get()).persistenceRequestedAt) return;
-		await requestPersistence();
+		await (await persistence()).requestPersistence();
 		await settings.update({ persistenceRequestedAt: new Date().toISOString() });
 	}
 

@@ -1,7 +1,9 @@
 import type { GoalChoice, GoalError } from '$lib/domain/coach/goals';
 import { OWN_GOAL_MAX, type DebriefWord } from '$lib/domain/coach/kinds';
 import type { CoachGoal } from '$lib/domain/records';
+import type { StorageFailure } from '$lib/domain/storage';
 import { m } from '$lib/paraglide/messages';
+import { storageReason } from '../storageReason';
 
 export const goalLabels: Record<GoalChoice, () => string> = {
 	'hello-two': m.coach_goal_hello_two,
@@ -28,4 +30,9 @@ export function goalErrorText(error: GoalError): string {
 	return error === 'own_empty'
 		? m.coach_goal_error_own_empty()
 		: m.coach_goal_error_own_too_long({ max: OWN_GOAL_MAX });
+}
+
+/** The goal could not be saved on this device, and why. */
+export function goalSaveFailedText(failure: StorageFailure): string {
+	return m.coach_save_failed({ reason: storageReason(failure) });
 }
