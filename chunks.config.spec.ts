@@ -11,7 +11,7 @@ const svelteBarrel = '/n/svelte/src/internal/client/index.js';
 const messages = '/app/src/lib/paraglide/messages.js';
 const appLayout = '/app/src/routes/(app)/+layout.svelte';
 const home = '/app/src/routes/(app)/+page.svelte';
-const guestPage = '/app/src/routes/(guest)/c/+page.svelte';
+const guestPage = '/app/src/routes/c/+page.svelte';
 const heading = '/app/src/lib/components/PageHeading.svelte';
 const modules = graph({
 	'/kit/entry.js': ['/kit/client.js'],
@@ -29,12 +29,13 @@ const roots = {
 	shell: ['/kit/entry.js', '/gen/nodes/0.js'],
 	appLayout,
 	home,
-	guest: [guestPage]
+	guest: guestPage
 };
 
 describe('how the first load is cut', () => {
-	const [shell, app] = chunkGroups(roots);
-	const name = (id: string) => shell.name(id, modules) ?? app.name(id, modules);
+	const [shell, app, guest] = chunkGroups(roots);
+	const name = (id: string) =>
+		shell.name(id, modules) ?? app.name(id, modules) ?? guest.name(id, modules);
 
 	it('puts everything the shell’s roots import, however deep, in the shell', () => {
 		for (const id of [
@@ -62,8 +63,8 @@ describe('how the first load is cut', () => {
 		expect(name(heading)).toBe('shell');
 	});
 
-	it('leaves what only the guest’s page imports to its own files', () => {
-		expect(name('/app/src/lib/domain/card/payload.ts')).toBeNull();
+	it('puts what only the guest’s page imports in the guest chunk, and leaves the page its file', () => {
+		expect(name('/app/src/lib/domain/card/payload.ts')).toBe('guest');
 		expect(name(guestPage)).toBeNull();
 	});
 
@@ -71,9 +72,11 @@ describe('how the first load is cut', () => {
 		for (const id of [...roots.shell, home]) expect(name(id), id).toBeNull();
 	});
 
-	it('keeps Svelte in the shell, with the higher priority, though the app’s modules import it too', () => {
+	it('keeps Svelte in the shell, first in line, though the app’s and the guest’s modules import it too', () => {
 		expect(shell.priority).toBeGreaterThan(app.priority);
+		expect(app.priority).toBeGreaterThan(guest.priority);
 		expect(app.name(svelteBarrel, modules)).toBeNull();
+		expect(guest.name(svelteBarrel, modules)).toBeNull();
 	});
 
 	it('does not follow the messages barrel to every page’s messages', () => {

@@ -7,12 +7,14 @@ import type { EnvironmentOptions } from 'vite';
 //
 // Left alone, Rolldown gives each set of pages that share a module its own chunk: a first visit to
 // home fetched 26 files, most of them a single message or a small component, each paying its own
-// compression window and import lines. Here the modules are gathered in two chunks instead:
+// compression window and import lines. Here the modules are gathered in three chunks instead:
 // - "shell": what every page loads, the guest's card page (`/c`) as much as the app's screens:
 //   SvelteKit's start and the app, the root layout and the root error page.
 // - "app": what the app's screens add, which a guest never loads: their layout (the navigation,
 //   the local database) and home's few pieces, since the app opens on home. No screen loses by
 //   it: each of them loads the app's layout anyway.
+// - "guest": what the card page adds (reading the link, showing the card, the language choice).
+//   Screens that read cards too (scanning, people) load it whole rather than in pieces.
 
 const root = dirname(fileURLToPath(import.meta.url));
 const generated = join(root, '.svelte-kit', 'generated', 'client-optimized');
@@ -26,8 +28,8 @@ interface ChunkRoots {
 	appLayout: string;
 	/** Home's component is only needed on home, so only its imports join the app chunk. */
 	home: string;
-	/** The guest's layout and page: what they import that the app does too goes to the shell. */
-	guest: readonly string[];
+	/** The guest's card page: what it imports that the app does too goes to the shell. */
+	guest: string;
 }
 
 export const CHUNK_ROOTS: ChunkRoots = {
@@ -39,10 +41,7 @@ export const CHUNK_ROOTS: ChunkRoots = {
 	],
 	appLayout: join(root, 'src', 'routes', '(app)', '+layout.svelte'),
 	home: join(root, 'src', 'routes', '(app)', '+page.svelte'),
-	guest: [
-		join(root, 'src', 'routes', '(guest)', '+layout.svelte'),
-		join(root, 'src', 'routes', '(guest)', 'c', '+page.svelte')
-	]
+	guest: join(root, 'src', 'routes', 'c', '+page.svelte')
 };
 
 /**
@@ -71,15 +70,15 @@ interface ChunkGroup {
 }
 
 /**
- * The two `codeSplitting` groups. "shell": the modules the shell's roots import statically, and
+ * The three `codeSplitting` groups. "shell": the modules the shell's roots import statically, and
  * those the app's and the guest's pages both import (a page heading, the language). "app": the
- * app's layout and the rest of what the app's roots import. What only the guest's page imports
- * is left to Rolldown, in the page's own files. The shell goes first: a group also takes what its
- * modules import, and the app's modules import Svelte, which must stay in the shell.
+ * app's layout and the rest of what the app's roots import. "guest": the rest of what the card
+ * page imports. They are taken in that order: a group also takes what its modules import, and
+ * the app's and the guest's modules import Svelte, which must stay in the shell.
  */
-export function chunkGroups(roots: ChunkRoots): [ChunkGroup, ChunkGroup] {
-	let chunks: { shell: Set<string>; app: Set<string> } | undefined;
-	const group = (name: 'shell' | 'app', priority: number) => ({
+export function chunkGroups(roots: ChunkRoots): [ChunkGroup, ChunkGroup, ChunkGroup] {
+	let chunks: { shell: Set<string>; app: Set<string>; guest: Set<string> } | undefined;
+	const group = (name: 'shell' | 'app' | 'guest', priority: number) => ({
 		name: (id: string, graph: ModuleGraph): string | null => {
 			chunks ??= cut(roots, graph);
 			return chunks[name].has(id) && !formsOnly.test(id) ? name : null;
@@ -87,16 +86,17 @@ export function chunkGroups(roots: ChunkRoots): [ChunkGroup, ChunkGroup] {
 		debugName: name,
 		priority
 	});
-	return [group('shell', 2), group('app', 1)];
+	return [group('shell', 3), group('app', 2), group('guest', 1)];
 }
 
 function cut(roots: ChunkRoots, graph: ModuleGraph) {
 	const shell = staticImports(roots.shell, graph);
 	const app = staticImports([roots.appLayout, roots.home], graph).add(roots.appLayout);
-	const guest = staticImports(roots.guest, graph);
+	const guest = staticImports([roots.guest], graph);
 	for (const id of app) if (guest.has(id)) shell.add(id);
 	for (const id of shell) app.delete(id);
-	return { shell, app };
+	for (const id of [...shell, ...app]) guest.delete(id);
+	return { shell, app, guest };
 }
 
 function staticImports(roots: readonly string[], graph: ModuleGraph): Set<string> {
