@@ -4,7 +4,7 @@
 // are read back from the registration. What headless Chromium cannot do is named where it stops.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page, Request, Worker } from 'playwright-core';
-import { encodeCardUrl } from '../../src/lib/domain/card/payload';
+import { encodeCardUrl } from '../../src/lib/domain/card/payloadEncode';
 import {
 	browsersSpeaking,
 	eventually,

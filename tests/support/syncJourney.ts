@@ -3,7 +3,7 @@
 // Each step waits for what the person would wait for on screen.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { encodeCardUrl } from '../../src/lib/domain/card/payload';
+import { encodeCardUrl } from '../../src/lib/domain/card/payloadEncode';
 import {
 	eventually,
 	launchBrowser,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isExchangeToken, splitExchangeToken, withExchangeToken } from './exchange';
-import { decodeCardFragment, encodeCardUrl } from './payload';
+import { decodeCardFragment } from './payload';
+import { encodeCardUrl } from './payloadEncode';
 import { parseScan } from './scan';
 
 const card = {

@@ -18,7 +18,8 @@ export {
 	type ScanResult
 } from './card';
 export { cardSchema, channelSchema } from './schema';
-export { decodeCardFragment, encodeCardUrl } from './payload';
+export { decodeCardFragment } from './payload';
+export { encodeCardUrl } from './payloadEncode';
 export { otherCodeKind, type OtherCode } from './otherCodes';
 export { qrVersionFor } from './qr';
 export { referenceCard, referenceOrigin } from './reference';

@@ -3,7 +3,6 @@ import {
 	channelKinds,
 	CHANNELS_MAX,
 	LABEL_MAX,
-	normalizeCard,
 	readCard,
 	OTHER_VALUE_MAX,
 	SCAN_TEXT_MAX,
@@ -47,14 +46,14 @@ import { URL_MAX } from './profileUrls';
  * byte mode (`#` is not in QR's alphanumeric set), so an upper-case alphabet would not help.
  */
 
-const VERSION = '1';
+export const VERSION = '1';
 const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const CHECK_DIGITS = 3;
 const CHECK_BITS = 6 * CHECK_DIGITS;
 /** A later version's link: its version digit, then at least a body digit and the check digits. */
 const FUTURE_LINK = new RegExp(`^[2-9][A-Za-z0-9_-]{${CHECK_DIGITS + 1},}$`);
 
-const PREFIXES: Record<ChannelKind, readonly string[]> = {
+export const PREFIXES: Record<ChannelKind, readonly string[]> = {
 	line: ['https://line.me/ti/p/', 'https://lin.ee/'],
 	phone: [],
 	email: [],
@@ -103,7 +102,7 @@ function rangesClass(ranges: readonly (readonly [number, number])[]): CharClass 
 	};
 }
 
-const CLASSES: readonly CharClass[] = [
+export const CLASSES: readonly CharClass[] = [
 	listClass('abcdefghijklmnopqrstuvwxyz0123456789.-_@'),
 	rangesClass([[0x20, 0x7e]]),
 	rangesClass([
@@ -114,27 +113,10 @@ const CLASSES: readonly CharClass[] = [
 	rangesClass([[0, 0x10ffff]])
 ];
 // In a class, the symbols after its own characters switch to each other class in turn.
-const radixOf = (state: number) => (CLASSES[state]?.size ?? 0) + CLASSES.length - 1;
-const classAt = (state: number): CharClass => CLASSES[state] ?? CLASSES[CLASSES.length - 1]!;
+export const radixOf = (state: number) => (CLASSES[state]?.size ?? 0) + CLASSES.length - 1;
+export const classAt = (state: number): CharClass => CLASSES[state] ?? CLASSES[CLASSES.length - 1]!;
 
 class PayloadError extends Error {}
-
-class SymbolWriter {
-	private readonly symbols: [value: number, radix: number][] = [];
-
-	write(value: number, radix: number): void {
-		this.symbols.push([value, radix]);
-	}
-
-	toBigInt(): bigint {
-		let number = 0n;
-		for (let i = this.symbols.length - 1; i >= 0; i--) {
-			const [value, radix] = this.symbols[i]!;
-			number = number * BigInt(radix) + BigInt(value);
-		}
-		return number;
-	}
-}
 
 class SymbolReader {
 	constructor(private rest: bigint) {}
@@ -151,73 +133,11 @@ class SymbolReader {
 	}
 }
 
-function writeLength(writer: SymbolWriter, length: number): void {
-	if (length < 31) {
-		writer.write(length, 32);
-	} else {
-		writer.write(31, 32);
-		writer.write(length - 31, 1024);
-	}
-}
-
 function readLength(reader: SymbolReader, max: number): number {
 	const short = reader.read(32);
 	const length = short < 31 ? short : 31 + reader.read(1024);
 	if (length > max) throw new PayloadError();
 	return length;
-}
-
-/** The class of every character on the cheapest path, by dynamic programming over classes. */
-function cheapestClasses(codePoints: readonly number[]): number[] {
-	const bits = CLASSES.map((_, state) => Math.log2(radixOf(state)));
-	let costs = CLASSES.map((charClass, state) =>
-		charClass.indexOf(codePoints[0] ?? 0) < 0 ? Infinity : (bits[state] ?? 0)
-	);
-	const back: number[][] = [];
-	for (const codePoint of codePoints.slice(1)) {
-		const from: number[] = [];
-		costs = CLASSES.map((charClass, state) => {
-			from[state] = state;
-			if (charClass.indexOf(codePoint) < 0) return Infinity;
-			let best = (costs[state] ?? Infinity) + (bits[state] ?? 0);
-			costs.forEach((previous, previousState) => {
-				const viaSwitch = previous + (bits[previousState] ?? 0) + Math.log2(charClass.size);
-				if (previousState !== state && viaSwitch < best) {
-					best = viaSwitch;
-					from[state] = previousState;
-				}
-			});
-			return best;
-		});
-		back.push(from);
-	}
-	let state = costs.indexOf(Math.min(...costs));
-	const path = [state];
-	for (let i = back.length - 1; i >= 0; i--) {
-		state = back[i]?.[state] ?? state;
-		path.unshift(state);
-	}
-	return path;
-}
-
-function writeText(writer: SymbolWriter, text: string): void {
-	const codePoints = Array.from(text, (character) => character.codePointAt(0) ?? 0);
-	writeLength(writer, codePoints.length);
-	if (codePoints.length === 0) return;
-	const path = cheapestClasses(codePoints);
-	let state = path[0] ?? 0;
-	writer.write(state, CLASSES.length);
-	codePoints.forEach((codePoint, i) => {
-		const next = path[i] ?? state;
-		if (next !== state) {
-			const switchIndex = next < state ? next : next - 1;
-			writer.write(classAt(state).size + switchIndex, radixOf(state));
-			writer.write(classAt(next).indexOf(codePoint), classAt(next).size);
-			state = next;
-		} else {
-			writer.write(classAt(state).indexOf(codePoint), radixOf(state));
-		}
-	});
 }
 
 function readText(reader: SymbolReader, max: number): string {
@@ -239,24 +159,6 @@ function readText(reader: SymbolReader, max: number): string {
 	return text;
 }
 
-function writeChannel(writer: SymbolWriter, channel: Channel): void {
-	writer.write(channelKinds.indexOf(channel.kind) + 1, channelKinds.length + 1);
-	writer.write(channel.label === undefined ? 0 : 1, 2);
-	if (channel.kind === 'phone') {
-		const digits = channel.value.replace(/^\+/, '');
-		writer.write(channel.value.startsWith('+') ? 1 : 0, 2);
-		writer.write(digits.length, 21);
-		for (const digit of digits) writer.write(Number(digit), 10);
-	} else {
-		const prefixes = PREFIXES[channel.kind];
-		const form = prefixes.findIndex((prefix) => channel.value.startsWith(prefix));
-		const chosen = form < 0 ? prefixes.length : form;
-		writer.write(chosen, prefixes.length + 1);
-		writeText(writer, channel.value.slice(prefixes[chosen]?.length ?? 0));
-	}
-	if (channel.label !== undefined) writeText(writer, channel.label);
-}
-
 function readChannel(reader: SymbolReader, kind: ChannelKind): Channel {
 	const hasLabel = reader.read(2) === 1;
 	let value: string;
@@ -274,7 +176,7 @@ function readChannel(reader: SymbolReader, kind: ChannelKind): Channel {
 	return hasLabel ? { kind, value, label: readText(reader, LABEL_MAX) } : { kind, value };
 }
 
-function toDigits(number: bigint): string {
+export function toDigits(number: bigint): string {
 	let digits = '';
 	let rest = number;
 	do {
@@ -300,19 +202,6 @@ export function checkDigits(text: string): string {
 	return toDigits(BigInt(folded)).padStart(CHECK_DIGITS, DIGITS.charAt(0));
 }
 
-/** The fragment for a card that is already valid (see `encodeCardUrl`). */
-function encodePayload(card: Card): string {
-	const writer = new SymbolWriter();
-	const optional = [card.altName, card.title, card.company];
-	for (const field of optional) writer.write(field === undefined ? 0 : 1, 2);
-	writeText(writer, card.name);
-	for (const field of optional) if (field !== undefined) writeText(writer, field);
-	for (const channel of card.channels) writeChannel(writer, channel);
-	writer.write(0, channelKinds.length + 1);
-	const versioned = VERSION + toDigits(writer.toBigInt());
-	return versioned + checkDigits(versioned);
-}
-
 function decodePayload(body: string): Card {
 	const reader = new SymbolReader(fromDigits(body));
 	const [hasAltName, hasTitle, hasCompany] = [reader.read(2), reader.read(2), reader.read(2)];
@@ -328,17 +217,6 @@ function decodePayload(body: string): Card {
 	}
 	if (!reader.exhausted) throw new PayloadError();
 	return card;
-}
-
-/**
- * The link a QR shows: `<origin>/c#<payload>`. The card is normalised first; it throws when the
- * card is still not valid (no name and no channel, a phone with letters, …), because such a link
- * would only open as broken on the other phone.
- */
-export function encodeCardUrl(card: Card, origin: string): string {
-	const valid = readCard(normalizeCard(card));
-	if (valid === null) throw new Error('Not a valid card: it needs a name or a usable channel');
-	return `${origin.replace(/\/+$/, '')}/c#${encodePayload(valid)}`;
 }
 
 /**

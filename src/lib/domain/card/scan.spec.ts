@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCardUrl } from './payload';
+import { encodeCardUrl } from './payloadEncode';
 import { referenceCard, referenceOrigin } from './reference';
 import { parseScan } from './scan';
 import { toVCard } from './vcard';
