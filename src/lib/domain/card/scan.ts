@@ -1,7 +1,8 @@
 import { normalizeCard, SCAN_TEXT_MAX, type Card, type ScanFormat, type ScanResult } from './card';
 import { parseMecard } from './mecard';
 import { decodeCardFragment } from './payload';
-import { messengerFromUrl, parseWebUrl, profileFromUrl } from './profileUrls';
+import { messengerFromUrl } from './messengerUrls';
+import { parseWebUrl, profileFromUrl } from './profileUrls';
 import { parseVCard } from './vcard';
 
 function found(format: ScanFormat, card: Card): ScanResult {
