@@ -2,6 +2,7 @@
 // broken or damaged the app still opens and says what is going on.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { encodeCardUrl } from '../../src/lib/domain/card/payloadEncode';
 import {
 	eventually,
 	headingText,
@@ -127,6 +128,27 @@ describe('when storage misbehaves', () => {
 		await expect.poll(() => headingText(page), eventually).toBe(t('zh-TW', 'card_heading'));
 		await page.getByRole('alert').waitFor();
 		expect(await saveButton(page).isDisabled()).toBe(true);
+		expect(session.pageErrors).toEqual([]);
+	});
+
+	test('IndexedDB refused on a guest’s phone: "Keep" says why, and the button works again', async () => {
+		const { context, page } = session;
+		await context.addInitScript(() => {
+			IDBFactory.prototype.open = () => {
+				throw new DOMException('denied', 'SecurityError');
+			};
+		});
+		const link = encodeCardUrl({ name: '陳怡君', channels: [] }, server.url);
+		await openHydrated(page, link);
+		await page.getByRole('heading', { level: 1, name: '陳怡君' }).waitFor();
+		const keep = page.getByRole('button', { name: t('zh-TW', 'public_card_keep') });
+		await keep.click();
+
+		const said = t('zh-TW', 'public_card_keep_failed', {
+			reason: t('zh-TW', 'storage_reason_denied')
+		});
+		await page.getByRole('status').getByText(said, { exact: true }).waitFor();
+		expect(await keep.isEnabled()).toBe(true);
 		expect(session.pageErrors).toEqual([]);
 	});
 
