@@ -1,10 +1,11 @@
 import type { Handle } from '@sveltejs/kit';
+import { building } from '$app/environment';
+import { bootAfterFirstPaint } from '$lib/server/bootAfterFirstPaint';
 
-// Runs only while prerendering. The pages arrive fully rendered, so the first paint needs no
-// script: the scripts that hydrate them are still preloaded, but at low priority, so they never
-// compete with the page itself on a slow connection.
+// The prerendered pages arrive whole, so their first paint needs no script: see
+// bootAfterFirstPaint. Only while prerendering: the dev server sends its policy as a header, which
+// a rewritten start script would no longer match.
 export const handle: Handle = ({ event, resolve }) =>
 	resolve(event, {
-		transformPageChunk: ({ html }) =>
-			html.replaceAll('rel="modulepreload">', 'rel="modulepreload" fetchpriority="low">')
+		transformPageChunk: ({ html }) => (building ? bootAfterFirstPaint(html) : html)
 	});

@@ -2,7 +2,7 @@
 // it moves once it has painted — not when the stored data arrives, not when the service worker
 // finishes installing and says the app now opens offline. Home and the card page a guest opens
 // from a QR, in both languages. And what a first visit downloads over the venue's Wi-Fi arrives
-// compressed.
+// compressed, and only after the page has painted.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { encodeCardUrl, referenceCard } from '../../src/lib/domain/card';
@@ -12,7 +12,8 @@ import {
 	startAppServer,
 	t,
 	type AppServer,
-	type BrowserSession
+	type BrowserSession,
+	waitForHydration
 } from '../support/browser';
 
 interface PaintRecord {
@@ -117,4 +118,35 @@ test('a first visit gets the page and its scripts compressed', async () => {
 	const scripts = [...encodings].filter(([url]) => url.endsWith('.js'));
 	expect(scripts.length).toBeGreaterThan(0);
 	for (const [url, encoding] of scripts) expect(encoding, url).toBe('br');
+});
+
+/** Notes when the document's first frame starts, before any of the page's own code can run. */
+function recordFirstFrame(): void {
+	requestAnimationFrame(() => Object.assign(window, { __firstFrameAt: performance.now() }));
+}
+
+// The page is whole without its scripts; downloading them while it is still being parsed only
+// competes with its first paint on a phone. Not per language, like the test above.
+test.each([
+	['home', (url: string) => `${url}/`],
+	['the card page a guest opens', (url: string) => encodeCardUrl(referenceCard, url)]
+])('%s asks for no script before its first frame, then starts', async (_, pageUrl) => {
+	const server = await startAppServer();
+	onTestFinished(() => server.close());
+	const visit = await launchBrowser({ serviceWorkers: 'block' });
+	onTestFinished(() => visit.close());
+	const { page } = visit;
+	await page.addInitScript(recordFirstFrame);
+	await page.goto(pageUrl(server.url));
+	await waitForHydration(page);
+
+	const { firstFrameAt, scripts } = await page.evaluate(() => ({
+		firstFrameAt: (window as unknown as { __firstFrameAt: number }).__firstFrameAt,
+		scripts: performance
+			.getEntriesByType('resource')
+			.filter((entry) => new URL(entry.name).pathname.endsWith('.js'))
+			.map(({ name, startTime }) => ({ name, startTime }))
+	}));
+	expect(scripts.length).toBeGreaterThan(0);
+	for (const script of scripts) expect(script.startTime, script.name).toBeGreaterThan(firstFrameAt);
 });

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { bootAfterFirstPaint } from './bootAfterFirstPaint';
+
+const sha256 = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
+
+const START = './_app/immutable/entry/start.abc.js';
+const APP = './_app/immutable/entry/app.def.js';
+const NODE = './_app/immutable/nodes/2.ghi.js';
+
+/** The start script as SvelteKit writes it into a prerendered page. */
+const kitStartScript = `
+				{
+					__sveltekit_test = {
+						base: new URL(".", location).pathname.slice(0, -1)
+					};
+
+					const element = document.currentScript.parentElement;
+
+					Promise.all([
+						import("${START}"),
+						import("${APP}")
+					]).then(([kit, app]) => {
+						kit.start(app, element, {
+							node_ids: [0, 2],
+							data: [null,null],
+							form: null,
+							error: null
+						});
+					});
+				}
+			`;
+
+/** A prerendered page: its policy names the hash of its start script, as SvelteKit writes it. */
+function prerenderedPage(startScript = kitStartScript): string {
+	return `<!doctype html>
+<html lang="zh-TW">
+	<head>
+		<meta http-equiv="content-security-policy" content="default-src 'self'; script-src 'self' ${sha256(startScript)}">
+		<link href="${START}" rel="modulepreload">
+		<link href="${APP}" rel="modulepreload">
+		<link href="${NODE}" rel="modulepreload">
+		<title>首頁</title>
+	</head>
+	<body>
+		<div style="display: contents"><main><h1>首頁</h1></main>
+			<script>${startScript}</script>
+		</div>
+	</body>
+</html>`;
+}
+
+const startScriptOf = (html: string) => /<script>([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+
+describe('bootAfterFirstPaint', () => {
+	test('takes the preloads out of the page and leaves its content as it was', () => {
+		const page = bootAfterFirstPaint(prerenderedPage());
+		expect(page).not.toContain('<link href');
+		expect(page).toContain('<main><h1>首頁</h1></main>');
+		expect(page).toContain('<title>首頁</title>');
+	});
+
+	test('the page’s policy allows the start script it now carries, and only that one', () => {
+		const page = bootAfterFirstPaint(prerenderedPage());
+		const policy = /content="([^"]+)"/.exec(page)?.[1] ?? '';
+		expect(policy).toContain(sha256(startScriptOf(page)));
+		expect(policy).not.toContain(sha256(kitStartScript));
+	});
+
+	test('a page with no start script is left as it is', () => {
+		const page = '<!doctype html><html><body><p>Offline</p></body></html>';
+		expect(bootAfterFirstPaint(page)).toBe(page);
+	});
+
+	test('a start script of a shape it does not know fails the build', () => {
+		const unknown = `{ __sveltekit_x = {}; kit.start(app, element); }`;
+		expect(() => bootAfterFirstPaint(prerenderedPage(unknown))).toThrow(/shape/);
+	});
+});
+
+describe('the start script it writes, run', () => {
+	afterEach(() => {
+		delete (globalThis as Record<string, unknown>).__sveltekit_test;
+	});
+
+	/** Runs the rewritten start script against a page whose frames and timers the test drives. */
+	function runStartScript(visibilityState: 'visible' | 'hidden') {
+		const script = startScriptOf(bootAfterFirstPaint(prerenderedPage()));
+		const frames: (() => void)[] = [];
+		const timers: (() => void)[] = [];
+		const added: { rel: string; href: string }[] = [];
+		const imported: string[] = [];
+		const started = vi.fn();
+		const document = {
+			visibilityState,
+			currentScript: { parentElement: 'the page' },
+			head: { append: (link: { rel: string; href: string }) => added.push(link) },
+			createElement: () => ({ rel: '', href: '' })
+		};
+		const load = (url: string) => {
+			imported.push(url);
+			return Promise.resolve(url === START ? { start: started } : { app: true });
+		};
+		new Function(
+			'document',
+			'requestAnimationFrame',
+			'setTimeout',
+			'location',
+			'load',
+			script.replaceAll('import(', 'load(')
+		)(
+			document,
+			(callback: () => void) => frames.push(callback),
+			(callback: () => void) => timers.push(callback),
+			'https://rapport.example/',
+			load
+		);
+		const settle = () => new Promise((resolve) => setImmediate(resolve));
+		return { frames, timers, added, imported, started, settle };
+	}
+
+	test('asks for nothing until the first frame is out, then for every script at once', async () => {
+		const run = runStartScript('visible');
+		await run.settle();
+		expect(run.imported).toEqual([]);
+		expect(run.added).toEqual([]);
+
+		for (const frame of run.frames.splice(0)) frame();
+		// The newest timer is the one the frame set, to run once that frame has been painted.
+		run.timers.at(-1)?.();
+		await run.settle();
+		expect(run.added.map((link) => [link.rel, link.href])).toEqual([
+			['modulepreload', START],
+			['modulepreload', APP],
+			['modulepreload', NODE]
+		]);
+		expect(run.imported).toEqual([START, APP]);
+		expect(run.started).toHaveBeenCalledWith({ app: true }, 'the page', expect.anything());
+	});
+
+	test('a browser that paints no frame still starts the app once the wait is over', async () => {
+		const run = runStartScript('visible');
+		run.timers[0]?.();
+		await run.settle();
+		expect(run.imported).toEqual([START, APP]);
+		expect(run.started).toHaveBeenCalledOnce();
+	});
+
+	test('a page opened out of sight starts at once', async () => {
+		const run = runStartScript('hidden');
+		await run.settle();
+		expect(run.frames).toEqual([]);
+		expect(run.imported).toEqual([START, APP]);
+		expect(run.started).toHaveBeenCalledOnce();
+	});
+});

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+
+// A prerendered page is whole without its scripts, yet SvelteKit preloads every one of them from
+// <head> and starts the app from an inline script while the page is still being parsed. On a
+// phone the downloads then compete with the page's first paint, and once they arrive quickly (a
+// near server, the cache) the page stays blank while the app starts. So every prerendered page
+// asks for its scripts only after the browser has painted it: the preloads leave <head> and the
+// start script adds them once the first frame is out. Links work before that, as plain links.
+//
+// A hidden page paints nothing, and someone may be waiting for it to be ready when they come
+// back, so it starts at once; the time limit is for a browser that never paints a frame at all.
+
+const BOOT = /<script>([^<]*__sveltekit_[^<]*kit\.start\([^<]*)<\/script>/;
+const PRELOAD = /\s*<link href="([^"]+)" rel="modulepreload"[^>]*>/g;
+const IMPORT = /import\(("[^"]+")\)/g;
+const LONGEST_WAIT_MS = 1000;
+
+const sha256 = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
+
+/** The start script's first lines: `painted` settles after the first frame, preloads on its way. */
+function prelude(preloads: string[]): string {
+	return (
+		`const painted = new Promise((go) => {` +
+		`if (document.visibilityState !== 'visible') return go();` +
+		`requestAnimationFrame(() => setTimeout(go));` +
+		`setTimeout(go, ${LONGEST_WAIT_MS});` +
+		`}).then(() => {` +
+		`for (const href of ${JSON.stringify(preloads)}) {` +
+		`const link = document.createElement('link');` +
+		`link.rel = 'modulepreload';` +
+		`link.href = href;` +
+		`document.head.append(link);` +
+		`}` +
+		`});`
+	);
+}
+
+/**
+ * The page with its scripts asked for after its first paint, and its Content-Security-Policy
+ * hash of the start script brought in step. A page SvelteKit wrote no start script into is left
+ * as it is; a start script of another shape fails the build rather than ship a page that never
+ * starts.
+ */
+export function bootAfterFirstPaint(html: string): string {
+	const boot = BOOT.exec(html);
+	if (!boot) return html;
+	const [script, body] = boot as unknown as [string, string];
+	const preloads = [...html.matchAll(PRELOAD)].map(([, href]) => href as string);
+	const opening = /^\s*\{/.exec(body);
+	const imports = body.match(IMPORT) ?? [];
+	if (!opening || imports.length === 0) {
+		throw new Error('bootAfterFirstPaint: SvelteKit’s start script has a shape this does not know');
+	}
+	const deferred =
+		opening[0] +
+		prelude(preloads) +
+		body.slice(opening[0].length).replace(IMPORT, 'painted.then(() => import($1))');
+	const withoutPreloads = html.replace(PRELOAD, '');
+	return withoutPreloads
+		.replace(script, () => `<script>${deferred}</script>`)
+		.replace(sha256(body), () => sha256(deferred));
+}
