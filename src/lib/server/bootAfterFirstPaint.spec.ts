@@ -84,7 +84,7 @@ describe('the start script it writes, run', () => {
 	});
 
 	/** Runs the rewritten start script against a page whose frames and timers the test drives. */
-	function runStartScript(visibilityState: 'visible' | 'hidden') {
+	function runStartScript(visibilityState: 'visible' | 'hidden', htmlClasses: string[] = []) {
 		const script = startScriptOf(bootAfterFirstPaint(prerenderedPage()));
 		const frames: (() => void)[] = [];
 		const timers: (() => void)[] = [];
@@ -93,6 +93,7 @@ describe('the start script it writes, run', () => {
 		const started = vi.fn();
 		const document = {
 			visibilityState,
+			documentElement: { classList: { contains: (name: string) => htmlClasses.includes(name) } },
 			currentScript: { parentElement: 'the page' },
 			head: { append: (link: { rel: string; href: string }) => added.push(link) },
 			createElement: () => ({ rel: '', href: '' })
@@ -152,5 +153,12 @@ describe('the start script it writes, run', () => {
 		expect(run.frames).toEqual([]);
 		expect(run.imported).toEqual([START, APP]);
 		expect(run.started).toHaveBeenCalledOnce();
+	});
+
+	test('a page kept hidden until the app has re-rendered it in English starts at once', async () => {
+		const run = runStartScript('visible', ['relocalising']);
+		await run.settle();
+		expect(run.frames).toEqual([]);
+		expect(run.imported).toEqual([START, APP]);
 	});
 });

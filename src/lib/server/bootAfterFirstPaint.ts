@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 // asks for its scripts only after the browser has painted it: the preloads leave <head> and the
 // start script adds them once the first frame is out. Links work before that, as plain links.
 //
-// A hidden page paints nothing, and someone may be waiting for it to be ready when they come
-// back, so it starts at once; the time limit is for a browser that never paints a frame at all.
+// A page nobody sees yet has no paint to wait for, so it starts at once: a hidden tab, and a page
+// src/app.html keeps hidden (class `relocalising`) until the app has re-rendered it for a reader
+// of English. The time limit is for a browser that never paints a frame at all.
 
 const BOOT = /<script>([^<]*__sveltekit_[^<]*kit\.start\([^<]*)<\/script>/;
 const PRELOAD = /\s*<link href="([^"]+)" rel="modulepreload"[^>]*>/g;
@@ -22,6 +23,7 @@ function prelude(preloads: string[]): string {
 	return (
 		`const painted = new Promise((go) => {` +
 		`if (document.visibilityState !== 'visible') return go();` +
+		`if (document.documentElement.classList.contains('relocalising')) return go();` +
 		`requestAnimationFrame(() => setTimeout(go));` +
 		`setTimeout(go, ${LONGEST_WAIT_MS});` +
 		`}).then(() => {` +
