@@ -14,6 +14,7 @@ import {
 	type AppServer,
 	type BrowserSession
 } from '../support/browser';
+import { waitForDatabase } from '../support/people';
 
 let server: AppServer;
 let session: BrowserSession;
@@ -182,24 +183,8 @@ describe('when storage misbehaves', () => {
 		const { page } = session;
 		await page.goto(`${server.url}/`);
 		await expect.poll(() => headingText(page), eventually).toBe(t('zh-TW', 'home_heading'));
-		// Write only once the app has created (and upgraded) its database: Chromium may list the
-		// database while its upgrade is still running, so look for the stores themselves. Polled
-		// from here: waitForFunction takes the promise an async check returns for a yes.
-		const databaseReady = () =>
-			page.evaluate(async () => {
-				if (!(await indexedDB.databases()).some((db) => db.name === 'rapport')) return false;
-				const db = await new Promise<IDBDatabase>((resolve, reject) => {
-					const request = indexedDB.open('rapport');
-					request.onsuccess = () => resolve(request.result);
-					request.onerror = () => reject(request.error);
-				});
-				const ready = ['profile', 'events', 'settings'].every((store) =>
-					db.objectStoreNames.contains(store)
-				);
-				db.close();
-				return ready;
-			});
-		await expect.poll(databaseReady, eventually).toBe(true);
+		// Write only once the app has created (and upgraded) its database.
+		await waitForDatabase(page);
 
 		const eventName = '台北前端交流會';
 		await page.evaluate(async (name) => {
