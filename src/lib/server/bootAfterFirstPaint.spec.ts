@@ -72,6 +72,15 @@ describe('bootAfterFirstPaint', () => {
 		expect(bootAfterFirstPaint(page)).toBe(page);
 	});
 
+	test('the page’s data is left as it is, whatever it says', () => {
+		const withData = kitStartScript.replace(
+			'data: [null,null]',
+			'data: [null,{type:"data",data:{words:["import(",")"]}}]'
+		);
+		const script = startScriptOf(bootAfterFirstPaint(prerenderedPage(withData)));
+		expect(script).toContain('data: [null,{type:"data",data:{words:["import(",")"]}}]');
+	});
+
 	test('a start script of a shape it does not know fails the build', () => {
 		const unknown = `{ __sveltekit_x = {}; kit.start(app, element); }`;
 		expect(() => bootAfterFirstPaint(prerenderedPage(unknown))).toThrow(/shape/);
@@ -84,17 +93,27 @@ describe('the start script it writes, run', () => {
 	});
 
 	/** Runs the rewritten start script against a page whose frames and timers the test drives. */
-	function runStartScript(visibilityState: 'visible' | 'hidden', htmlClasses: string[] = []) {
+	function runStartScript({
+		visibilityState = 'visible',
+		htmlClasses = [] as string[],
+		pageElements = 2
+	}: {
+		visibilityState?: 'visible' | 'hidden';
+		htmlClasses?: string[];
+		pageElements?: number;
+	} = {}) {
 		const script = startScriptOf(bootAfterFirstPaint(prerenderedPage()));
 		const frames: (() => void)[] = [];
 		const timers: (() => void)[] = [];
 		const added: { rel: string; href: string }[] = [];
 		const imported: string[] = [];
 		const started = vi.fn();
+		// What the start script sits in: the page's content and the script itself.
+		const page = { childElementCount: pageElements };
 		const document = {
 			visibilityState,
 			documentElement: { classList: { contains: (name: string) => htmlClasses.includes(name) } },
-			currentScript: { parentElement: 'the page' },
+			currentScript: { parentElement: page },
 			head: { append: (link: { rel: string; href: string }) => added.push(link) },
 			createElement: () => ({ rel: '', href: '' })
 		};
@@ -117,18 +136,20 @@ describe('the start script it writes, run', () => {
 			load
 		);
 		const settle = () => new Promise((resolve) => setImmediate(resolve));
-		return { frames, timers, added, imported, started, settle };
+		return { frames, timers, added, imported, started, settle, page };
 	}
 
 	test('asks for nothing until the first frame is out, then for every script at once', async () => {
-		const run = runStartScript('visible');
+		const run = runStartScript();
 		await run.settle();
 		expect(run.imported).toEqual([]);
 		expect(run.added).toEqual([]);
+		expect(run.timers).toHaveLength(1);
 
 		for (const frame of run.frames.splice(0)) frame();
-		// The newest timer is the one the frame set, to run once that frame has been painted.
-		run.timers.at(-1)?.();
+		// The frame sets a timer of its own, to run once that frame has been painted.
+		expect(run.timers).toHaveLength(2);
+		run.timers[1]?.();
 		await run.settle();
 		expect(run.added.map((link) => [link.rel, link.href])).toEqual([
 			['modulepreload', START],
@@ -136,11 +157,11 @@ describe('the start script it writes, run', () => {
 			['modulepreload', NODE]
 		]);
 		expect(run.imported).toEqual([START, APP]);
-		expect(run.started).toHaveBeenCalledWith({ app: true }, 'the page', expect.anything());
+		expect(run.started).toHaveBeenCalledWith({ app: true }, run.page, expect.anything());
 	});
 
 	test('a browser that paints no frame still starts the app once the wait is over', async () => {
-		const run = runStartScript('visible');
+		const run = runStartScript();
 		run.timers[0]?.();
 		await run.settle();
 		expect(run.imported).toEqual([START, APP]);
@@ -148,7 +169,7 @@ describe('the start script it writes, run', () => {
 	});
 
 	test('a page opened out of sight starts at once', async () => {
-		const run = runStartScript('hidden');
+		const run = runStartScript({ visibilityState: 'hidden' });
 		await run.settle();
 		expect(run.frames).toEqual([]);
 		expect(run.imported).toEqual([START, APP]);
@@ -156,7 +177,14 @@ describe('the start script it writes, run', () => {
 	});
 
 	test('a page kept hidden until the app has re-rendered it in English starts at once', async () => {
-		const run = runStartScript('visible', ['relocalising']);
+		const run = runStartScript({ htmlClasses: ['relocalising'] });
+		await run.settle();
+		expect(run.frames).toEqual([]);
+		expect(run.imported).toEqual([START, APP]);
+	});
+
+	test('the fallback page, whose body is the start script alone, starts at once', async () => {
+		const run = runStartScript({ pageElements: 1 });
 		await run.settle();
 		expect(run.frames).toEqual([]);
 		expect(run.imported).toEqual([START, APP]);

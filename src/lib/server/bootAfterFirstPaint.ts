@@ -7,14 +7,15 @@ import { createHash } from 'node:crypto';
 // asks for its scripts only after the browser has painted it: the preloads leave <head> and the
 // start script adds them once the first frame is out. Links work before that, as plain links.
 //
-// A page nobody sees yet has no paint to wait for, so it starts at once: a hidden tab, and a page
+// A page with nothing to show has no paint to wait for, so it starts at once: a hidden tab, a page
 // src/app.html keeps hidden (class `relocalising`) until the app has re-rendered it for a reader
-// of English. The time limit is for a browser that never paints a frame at all.
+// of English, and the `200.html` fallback, whose body is the start script alone. The time limit
+// is for a browser that never paints a frame at all.
 
-const BOOT = /<script>([^<]*__sveltekit_[^<]*kit\.start\([^<]*)<\/script>/;
+const BOOT = /<script>([^<]*__sveltekit_[^<]*)<\/script>/;
 const PRELOAD = /\s*<link href="([^"]+)" rel="modulepreload"[^>]*>/g;
 const IMPORT = /import\(("[^"]+")\)/g;
-const LONGEST_WAIT_MS = 1000;
+const LONGEST_WAIT_MS = 3000;
 
 const sha256 = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
 
@@ -24,6 +25,7 @@ function prelude(preloads: string[]): string {
 		`const painted = new Promise((go) => {` +
 		`if (document.visibilityState !== 'visible') return go();` +
 		`if (document.documentElement.classList.contains('relocalising')) return go();` +
+		`if (document.currentScript.parentElement.childElementCount === 1) return go();` +
 		`requestAnimationFrame(() => setTimeout(go));` +
 		`setTimeout(go, ${LONGEST_WAIT_MS});` +
 		`}).then(() => {` +
@@ -40,8 +42,8 @@ function prelude(preloads: string[]): string {
 /**
  * The page with its scripts asked for after its first paint, and its Content-Security-Policy
  * hash of the start script brought in step. A page SvelteKit wrote no start script into is left
- * as it is; a start script of another shape fails the build rather than ship a page that never
- * starts.
+ * as it is; a start script of another shape (another `bundleStrategy`, a new SvelteKit) fails the
+ * build rather than ship a page that never starts.
  */
 export function bootAfterFirstPaint(html: string): string {
 	const boot = BOOT.exec(html);
@@ -49,14 +51,17 @@ export function bootAfterFirstPaint(html: string): string {
 	const [script, body] = boot as unknown as [string, string];
 	const preloads = [...html.matchAll(PRELOAD)].map(([, href]) => href as string);
 	const opening = /^\s*\{/.exec(body);
-	const imports = body.match(IMPORT) ?? [];
-	if (!opening || imports.length === 0) {
+	// The imports come before the first `.then(`; the page's serialized data only after it.
+	const loads = body.indexOf('.then(');
+	const imports = body.slice(0, loads).match(IMPORT) ?? [];
+	if (!opening || loads === -1 || imports.length === 0 || !body.includes('kit.start(')) {
 		throw new Error('bootAfterFirstPaint: SvelteKit’s start script has a shape this does not know');
 	}
 	const deferred =
 		opening[0] +
 		prelude(preloads) +
-		body.slice(opening[0].length).replace(IMPORT, 'painted.then(() => import($1))');
+		body.slice(opening[0].length, loads).replace(IMPORT, 'painted.then(() => import($1))') +
+		body.slice(loads);
 	const withoutPreloads = html.replace(PRELOAD, '');
 	return withoutPreloads
 		.replace(script, () => `<script>${deferred}</script>`)
