@@ -107,6 +107,26 @@ export const ROWS = [
 		baseline: 'longTaskCardPageBlockingMsBaseline'
 	},
 	{
+		label: 'first visit on slow 4G, CPU 4× slower: first paint, `/` (ms)',
+		ours: 'slowStartPaintMs',
+		baseline: 'slowStartPaintMsBaseline'
+	},
+	{
+		label: 'first visit on slow 4G, CPU 4× slower: app ready, `/` (ms)',
+		ours: 'slowStartReadyMs',
+		baseline: 'slowStartReadyMsBaseline'
+	},
+	{
+		label: 'first visit on slow 4G, CPU 4× slower: first paint, `/c#<reference card>` (ms)',
+		ours: 'slowStartCardPagePaintMs',
+		baseline: 'slowStartCardPagePaintMsBaseline'
+	},
+	{
+		label: 'first visit on slow 4G, CPU 4× slower: app ready, `/c#<reference card>` (ms)',
+		ours: 'slowStartCardPageReadyMs',
+		baseline: 'slowStartCardPageReadyMsBaseline'
+	},
+	{
 		label: '`queueRenderMs5k`: 5,000 follow-ups, open to first section (ms); bare: 5,000 rows',
 		ours: 'queueRenderMs5k',
 		baseline: 'queueRenderMs5kBaseline',
