@@ -59,6 +59,9 @@ const formsOnly =
 	/[\\/]svelte[\\/]src[\\/]internal[\\/]client[\\/]dom[\\/]elements[\\/]bindings[\\/]input\.js$/;
 const svelteBarrel = /[\\/]svelte[\\/]src[\\/]internal[\\/]client[\\/]index\.js$/;
 
+/** The three chunks' names, in the order they are taken. */
+export const FIRST_LOAD_CHUNKS = ['shell', 'app', 'guest'] as const;
+
 interface ModuleGraph {
 	getModuleInfo(id: string): { importedIds: readonly string[] } | null;
 }
@@ -78,7 +81,7 @@ interface ChunkGroup {
  */
 export function chunkGroups(roots: ChunkRoots): [ChunkGroup, ChunkGroup, ChunkGroup] {
 	let chunks: { shell: Set<string>; app: Set<string>; guest: Set<string> } | undefined;
-	const group = (name: 'shell' | 'app' | 'guest', priority: number) => ({
+	const group = (name: (typeof FIRST_LOAD_CHUNKS)[number], priority: number) => ({
 		name: (id: string, graph: ModuleGraph): string | null => {
 			chunks ??= cut(roots, graph);
 			return chunks[name].has(id) && !formsOnly.test(id) ? name : null;
@@ -86,7 +89,8 @@ export function chunkGroups(roots: ChunkRoots): [ChunkGroup, ChunkGroup, ChunkGr
 		debugName: name,
 		priority
 	});
-	return [group('shell', 3), group('app', 2), group('guest', 1)];
+	const [shell, app, guest] = FIRST_LOAD_CHUNKS;
+	return [group(shell, 3), group(app, 2), group(guest, 1)];
 }
 
 function cut(roots: ChunkRoots, graph: ModuleGraph) {

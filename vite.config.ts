@@ -3,6 +3,7 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 import { clientBuild } from './chunks.config.ts';
+import { compileHints } from './compileHints.config.ts';
 import { paperCardAssets } from './paperCard.assets.js';
 import { pwaOptions } from './pwa.config.ts';
 import { remindersWorker } from './reminders-worker.config.ts';
@@ -19,6 +20,7 @@ export default defineConfig({
 			strategy: ['custom-saved', 'custom-browser', 'baseLocale']
 		}),
 		sveltekit(),
+		compileHints(),
 		paperCardAssets(),
 		// The PWA plugin only matters for builds, and under vitest it keeps the process from exiting.
 		...(process.env.VITEST ? [] : [...SvelteKitPWA(pwaOptions), remindersWorker()])

@@ -150,3 +150,30 @@ test.each([
 	expect(scripts.length).toBeGreaterThan(0);
 	for (const script of scripts) expect(script.startTime, script.name).toBeGreaterThan(firstFrameAt);
 });
+
+// Starting the app calls most of what the first-load chunks hold; compiled lazily, that work fell
+// on the main thread in one long task on a slow phone (compileHints.config.ts).
+test.each([
+	['home', (url: string) => `${url}/`],
+	['the card page a guest opens', (url: string) => encodeCardUrl(referenceCard, url)]
+])('%s starts from scripts marked to be compiled as they download', async (_, pageUrl) => {
+	const server = await startAppServer();
+	onTestFinished(() => server.close());
+	const visit = await launchBrowser({ serviceWorkers: 'block' });
+	onTestFinished(() => visit.close());
+	const { page } = visit;
+	const scripts: Promise<{ url: string; text: string }>[] = [];
+	page.on('response', (response) => {
+		if (response.request().resourceType() === 'script') {
+			scripts.push(response.text().then((text) => ({ url: response.url(), text })));
+		}
+	});
+	await page.goto(pageUrl(server.url));
+	await waitForHydration(page);
+
+	const loaded = (await Promise.all(scripts)).sort((a, b) => b.text.length - a.text.length);
+	const hinted = loaded.filter(({ text }) => text.startsWith('//# allFunctionsCalledOnLoad\n'));
+	expect(hinted.map(({ url }) => url)).toContain(loaded[0]?.url);
+	// The shell, and the app's or the guest's chunk.
+	expect(hinted).toHaveLength(2);
+});
