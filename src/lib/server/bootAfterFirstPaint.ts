@@ -19,7 +19,11 @@ const LONGEST_WAIT_MS = 3000;
 
 const sha256 = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
 
-/** The start script's first lines: `painted` settles after the first frame, preloads on its way. */
+/**
+ * The start script's first lines: `painted` settles after the first frame and the preloads. Each
+ * preload starts its download in the task that adds it, several milliseconds on a slow phone, so
+ * they are added one task at a time rather than in one long task.
+ */
 function prelude(preloads: string[]): string {
 	return (
 		`const painted = new Promise((go) => {` +
@@ -28,12 +32,13 @@ function prelude(preloads: string[]): string {
 		`if (document.currentScript.parentElement.childElementCount === 1) return go();` +
 		`requestAnimationFrame(() => setTimeout(go));` +
 		`setTimeout(go, ${LONGEST_WAIT_MS});` +
-		`}).then(() => {` +
+		`}).then(async () => {` +
 		`for (const href of ${JSON.stringify(preloads)}) {` +
 		`const link = document.createElement('link');` +
 		`link.rel = 'modulepreload';` +
 		`link.href = href;` +
 		`document.head.append(link);` +
+		`await (globalThis.scheduler?.yield?.() ?? new Promise((next) => setTimeout(next)));` +
 		`}` +
 		`});`
 	);
