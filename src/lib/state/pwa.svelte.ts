@@ -11,9 +11,11 @@ class PwaState {
 
 	register(): void {
 		if (this.#registration || !('serviceWorker' in navigator)) return;
-		// Installing precaches the whole app; waiting for `load` keeps that off the first paint.
-		if (document.readyState === 'complete') void this.#register();
-		else window.addEventListener('load', () => void this.#register(), { once: true });
+		// Installing precaches the whole app; waiting for `load` keeps that off the first paint, and
+		// a task of its own keeps registering out of the app's start, a phone's longest task.
+		const register = () => setTimeout(() => void this.#register());
+		if (document.readyState === 'complete') register();
+		else window.addEventListener('load', register, { once: true });
 	}
 
 	async #register(): Promise<void> {
