@@ -125,55 +125,63 @@ function recordFirstFrame(): void {
 	requestAnimationFrame(() => Object.assign(window, { __firstFrameAt: performance.now() }));
 }
 
-// The page is whole without its scripts; downloading them while it is still being parsed only
-// competes with its first paint on a phone. Not per language, like the test above.
-test.each([
+/** The two pages a first visit starts on; not per language, like the test above. */
+const firstPages = [
 	['home', (url: string) => `${url}/`],
 	['the card page a guest opens', (url: string) => encodeCardUrl(referenceCard, url)]
-])('%s asks for no script before its first frame, then starts', async (_, pageUrl) => {
+] as const;
+
+/** A first visit with no service worker answering, the page opened once `prepare` has run. */
+async function firstVisit(pageUrl: (url: string) => string, prepare: (page: Page) => unknown) {
 	const server = await startAppServer();
 	onTestFinished(() => server.close());
 	const visit = await launchBrowser({ serviceWorkers: 'block' });
 	onTestFinished(() => visit.close());
 	const { page } = visit;
-	await page.addInitScript(recordFirstFrame);
+	await prepare(page);
 	await page.goto(pageUrl(server.url));
 	await waitForHydration(page);
+	return page;
+}
 
-	const { firstFrameAt, scripts } = await page.evaluate(() => ({
-		firstFrameAt: (window as unknown as { __firstFrameAt: number }).__firstFrameAt,
-		scripts: performance
-			.getEntriesByType('resource')
-			.filter((entry) => new URL(entry.name).pathname.endsWith('.js'))
-			.map(({ name, startTime }) => ({ name, startTime }))
-	}));
-	expect(scripts.length).toBeGreaterThan(0);
-	for (const script of scripts) expect(script.startTime, script.name).toBeGreaterThan(firstFrameAt);
-});
+// The page is whole without its scripts; downloading them while it is still being parsed only
+// competes with its first paint on a phone.
+test.each(firstPages)(
+	'%s asks for no script before its first frame, then starts',
+	async (_, pageUrl) => {
+		const page = await firstVisit(pageUrl, (page) => page.addInitScript(recordFirstFrame));
+
+		const { firstFrameAt, scripts } = await page.evaluate(() => ({
+			firstFrameAt: (window as unknown as { __firstFrameAt: number }).__firstFrameAt,
+			scripts: performance
+				.getEntriesByType('resource')
+				.filter((entry) => new URL(entry.name).pathname.endsWith('.js'))
+				.map(({ name, startTime }) => ({ name, startTime }))
+		}));
+		expect(scripts.length).toBeGreaterThan(0);
+		for (const script of scripts)
+			expect(script.startTime, script.name).toBeGreaterThan(firstFrameAt);
+	}
+);
 
 // Starting the app calls most of what the first-load chunks hold; compiled lazily, that work fell
 // on the main thread in one long task on a slow phone (compileHints.config.ts).
-test.each([
-	['home', (url: string) => `${url}/`],
-	['the card page a guest opens', (url: string) => encodeCardUrl(referenceCard, url)]
-])('%s starts from scripts marked to be compiled as they download', async (_, pageUrl) => {
-	const server = await startAppServer();
-	onTestFinished(() => server.close());
-	const visit = await launchBrowser({ serviceWorkers: 'block' });
-	onTestFinished(() => visit.close());
-	const { page } = visit;
-	const scripts: Promise<{ url: string; text: string }>[] = [];
-	page.on('response', (response) => {
-		if (response.request().resourceType() === 'script') {
-			scripts.push(response.text().then((text) => ({ url: response.url(), text })));
-		}
-	});
-	await page.goto(pageUrl(server.url));
-	await waitForHydration(page);
+test.each(firstPages)(
+	'%s starts from scripts marked to be compiled as they download',
+	async (_, pageUrl) => {
+		const scripts: Promise<{ url: string; text: string }>[] = [];
+		await firstVisit(pageUrl, (page) =>
+			page.on('response', (response) => {
+				if (response.request().resourceType() === 'script') {
+					scripts.push(response.text().then((text) => ({ url: response.url(), text })));
+				}
+			})
+		);
 
-	const loaded = (await Promise.all(scripts)).sort((a, b) => b.text.length - a.text.length);
-	const hinted = loaded.filter(({ text }) => text.startsWith('//# allFunctionsCalledOnLoad\n'));
-	expect(hinted.map(({ url }) => url)).toContain(loaded[0]?.url);
-	// The shell, and the app's or the guest's chunk.
-	expect(hinted).toHaveLength(2);
-});
+		const loaded = (await Promise.all(scripts)).sort((a, b) => b.text.length - a.text.length);
+		const hinted = loaded.filter(({ text }) => text.startsWith('//# allFunctionsCalledOnLoad\n'));
+		expect(hinted.map(({ url }) => url)).toContain(loaded[0]?.url);
+		// The shell, and the app's or the guest's chunk.
+		expect(hinted).toHaveLength(2);
+	}
+);
