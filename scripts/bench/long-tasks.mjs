@@ -1,14 +1,10 @@
 // The longest main-thread task after the first contentful paint, in a Chromium trace with the CPU
 // slowed down 4×, on `/` and on `/c#<reference card>` (issue 17's bar: none over 50 ms on `/`),
 // side by side with a bare SvelteKit site serving the same text (support/pageBaseline.mjs), ours
-// and the baseline in turn RUNS times (support/inTurn.mjs). Also the blocking time of those tasks
+// and the baseline in turn RUNS times (support/pagesInTurn.mjs). Also the blocking time of those tasks
 // (their time over 50 ms, summed), which is what Lighthouse's total blocking time adds up.
 // Medians are the figures; every raw run is printed and returned.
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
-import { inTurn } from './support/inTurn.mjs';
-import { median } from './support/median.mjs';
-import { pageBaseline } from './support/pageBaseline.mjs';
+import { measurePagesInTurn } from './support/pagesInTurn.mjs';
 
 const RUNS = 5;
 const LONG_TASK_MS = 50;
@@ -70,40 +66,11 @@ const PREFIX = { home: 'longTask', 'card page': 'longTaskCardPage' };
 
 /** @type {import('../bench.mjs').Measure} */
 export default async function longTasks(context) {
-	const { url, chromiumPath, progress } = context;
-	const { pages, bareUrl } = await pageBaseline(context);
-	const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
-	try {
-		/** @type {Record<string, unknown>} */
-		const figures = {};
-		/** @type {Record<string, { ours: ReturnType<typeof summarise>[], bare: ReturnType<typeof summarise>[] }>} */
-		const runs = {};
-		for (const { name, path } of pages) {
-			const these = (runs[name] = { ours: [], bare: [] });
-			for (let run = 1; run <= RUNS; run++) {
-				const { ours, baseline } = await inTurn(
-					run,
-					() => tasksAfterFirstPaint(browser, `${url}${path}`),
-					() => tasksAfterFirstPaint(browser, `${bareUrl}${path}`)
-				);
-				these.ours.push(summarise(ours));
-				these.bare.push(summarise(baseline));
-				progress(
-					`long tasks ${name} run ${run}: ours ${JSON.stringify(these.ours.at(-1))}, ` +
-						`bare ${JSON.stringify(these.bare.at(-1))}`
-				);
-			}
-			for (const [key, suffix] of /** @type {const} */ ([
-				['longestMs', 'LongestMs'],
-				['blockingMs', 'BlockingMs']
-			])) {
-				figures[`${PREFIX[name]}${suffix}`] = median(these.ours.map((run) => run[key]));
-				figures[`${PREFIX[name]}${suffix}Baseline`] = median(these.bare.map((run) => run[key]));
-			}
-		}
-		figures.longTaskRuns = runs;
-		return figures;
-	} finally {
-		await browser.close();
-	}
+	const { figures, runs } = await measurePagesInTurn(context, {
+		runs: RUNS,
+		prefixes: PREFIX,
+		label: 'long tasks',
+		visit: async (browser, pageUrl) => summarise(await tasksAfterFirstPaint(browser, pageUrl))
+	});
+	return { ...figures, longTaskRuns: runs };
 }

@@ -2,13 +2,9 @@
 // page first paints, and when the app is ready (SvelteKit has hydrated the page and started its
 // router). Our pages ask for their scripts only after their first paint; the bare SvelteKit page
 // (support/pageBaseline.mjs) preloads them while it is parsed, so this shows what that costs.
-// Ours and the baseline in turn RUNS times (support/inTurn.mjs); medians are the figures and every
-// raw run is returned.
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../tests/support/chromium-flags.mjs';
-import { inTurn } from './support/inTurn.mjs';
-import { median } from './support/median.mjs';
-import { pageBaseline } from './support/pageBaseline.mjs';
+// Ours and the baseline in turn RUNS times (support/pagesInTurn.mjs); medians are the figures and
+// every raw run is returned.
+import { measurePagesInTurn } from './support/pagesInTurn.mjs';
 
 const RUNS = 5;
 // Lighthouse's slow 4G: 150 ms round trips, 1.6 Mbit/s down, 750 kbit/s up; and its 4× CPU.
@@ -69,39 +65,11 @@ const PREFIX = { home: 'slowStart', 'card page': 'slowStartCardPage' };
 
 /** @type {import('../bench.mjs').Measure} */
 export default async function slowStart(context) {
-	const { url, chromiumPath, progress } = context;
-	const { pages, bareUrl } = await pageBaseline(context);
-	const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
-	try {
-		/** @type {Record<string, unknown>} */
-		const figures = {};
-		/** @type {Record<string, { ours: { paintMs: number, readyMs: number }[], bare: { paintMs: number, readyMs: number }[] }>} */
-		const runs = {};
-		for (const { name, path } of pages) {
-			const these = (runs[name] = { ours: [], bare: [] });
-			for (let run = 1; run <= RUNS; run++) {
-				const { ours, baseline } = await inTurn(
-					run,
-					() => firstVisit(browser, `${url}${path}`),
-					() => firstVisit(browser, `${bareUrl}${path}`)
-				);
-				these.ours.push(ours);
-				these.bare.push(baseline);
-				progress(
-					`slow start ${name} run ${run}: ours ${JSON.stringify(ours)}, bare ${JSON.stringify(baseline)}`
-				);
-			}
-			for (const [key, suffix] of /** @type {const} */ ([
-				['paintMs', 'PaintMs'],
-				['readyMs', 'ReadyMs']
-			])) {
-				figures[`${PREFIX[name]}${suffix}`] = median(these.ours.map((one) => one[key]));
-				figures[`${PREFIX[name]}${suffix}Baseline`] = median(these.bare.map((one) => one[key]));
-			}
-		}
-		figures.slowStartRuns = runs;
-		return figures;
-	} finally {
-		await browser.close();
-	}
+	const { figures, runs } = await measurePagesInTurn(context, {
+		runs: RUNS,
+		prefixes: PREFIX,
+		label: 'slow start',
+		visit: (browser, pageUrl) => firstVisit(browser, pageUrl)
+	});
+	return { ...figures, slowStartRuns: runs };
 }
