@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { bootAfterFirstPaint } from './bootAfterFirstPaint';
+import { KIT_SESSION_KEYS, bootAfterFirstPaint } from './bootAfterFirstPaint';
 
 const sha256 = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
 
@@ -96,11 +99,13 @@ describe('the start script it writes, run', () => {
 	function runStartScript({
 		visibilityState = 'visible',
 		htmlClasses = [] as string[],
-		pageElements = 2
+		pageElements = 2,
+		sessionStorage = {} as Record<string, string>
 	}: {
 		visibilityState?: 'visible' | 'hidden';
 		htmlClasses?: string[];
 		pageElements?: number;
+		sessionStorage?: Record<string, string>;
 	} = {}) {
 		const script = startScriptOf(bootAfterFirstPaint(prerenderedPage()));
 		const frames: (() => void)[] = [];
@@ -126,6 +131,7 @@ describe('the start script it writes, run', () => {
 			'requestAnimationFrame',
 			'setTimeout',
 			'location',
+			'sessionStorage',
 			'load',
 			script.replaceAll('import(', 'load(')
 		)(
@@ -133,6 +139,7 @@ describe('the start script it writes, run', () => {
 			(callback: () => void) => frames.push(callback),
 			(callback: () => void) => timers.push(callback),
 			'https://rapport.example/',
+			sessionStorage,
 			load
 		);
 		const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -200,5 +207,53 @@ describe('the start script it writes, run', () => {
 		await run.runTimers(0);
 		expect(run.frames).toEqual([]);
 		expect(run.imported).toEqual([START, APP]);
+	});
+
+	test('a tab’s first page finds SvelteKit’s stored scroll positions and snapshots empty', async () => {
+		const sessionStorage: Record<string, string> = {};
+		const run = runStartScript({ sessionStorage });
+		await run.runTimers(0);
+		expect(sessionStorage).toEqual({ 'sveltekit:scroll': '{}', 'sveltekit:snapshot': '{}' });
+		expect(run.started).toHaveBeenCalledOnce();
+	});
+
+	test('what SvelteKit stored earlier in the tab is kept', async () => {
+		const sessionStorage = { 'sveltekit:scroll': '{"3":{"x":0,"y":480}}', other: 'kept' };
+		const run = runStartScript({ sessionStorage });
+		await run.runTimers(0);
+		expect(sessionStorage).toEqual({
+			'sveltekit:scroll': '{"3":{"x":0,"y":480}}',
+			'sveltekit:snapshot': '{}',
+			other: 'kept'
+		});
+	});
+
+	test('a tab whose storage is refused still starts', async () => {
+		const refused = new Proxy(
+			{},
+			{
+				get() {
+					throw new DOMException('The operation is insecure.', 'SecurityError');
+				}
+			}
+		);
+		const run = runStartScript({ sessionStorage: refused });
+		await run.runTimers(0);
+		expect(run.imported).toEqual([START, APP]);
+		expect(run.started).toHaveBeenCalledOnce();
+	});
+});
+
+describe('the records it leaves for SvelteKit', () => {
+	test('are the ones SvelteKit reads as it loads', () => {
+		const kit = dirname(createRequire(import.meta.url).resolve('@sveltejs/kit/package.json'));
+		const client = join(kit, 'src', 'runtime', 'client');
+		const constants = readFileSync(join(client, 'constants.js'), 'utf8');
+		const readAtLoad = [
+			...readFileSync(join(client, 'client.js'), 'utf8').matchAll(
+				/^const \w+ = storage\.get\((\w+)\)/gm
+			)
+		].map(([, name]) => new RegExp(`${name} = '([^']+)'`).exec(constants)?.[1]);
+		expect(readAtLoad.sort()).toEqual([...KIT_SESSION_KEYS].sort());
 	});
 });
