@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkGroups } from './chunks.config.ts';
+import { ERROR_AT_LOAD, chunkGroups } from './chunks.config.ts';
 
 /** A module graph from "importer: imported…" pairs, as Rolldown's chunking context gives it. */
 function graph(edges: Record<string, string[]>) {
@@ -86,5 +86,26 @@ describe('how the first load is cut', () => {
 
 	it('leaves Svelte’s text-input bindings to the pages with forms', () => {
 		expect(name(inputBinding)).toBeNull();
+	});
+});
+
+describe('the Error Svelte makes as its code loads', () => {
+	it('gets a file of its own with Svelte’s constants, ahead of the shell', () => {
+		expect(ERROR_AT_LOAD.name('/n/svelte/src/internal/client/constants.js', modules)).toBe(
+			'svelte-constants'
+		);
+		expect(ERROR_AT_LOAD.priority).toBeGreaterThan(
+			Math.max(...chunkGroups(roots).map((group) => group.priority))
+		);
+	});
+
+	it('leaves the rest of Svelte, and constants of other packages, to the other groups', () => {
+		for (const id of [
+			'/n/svelte/src/internal/client/dom/blocks/each.js',
+			'/n/svelte/src/constants.js',
+			'/n/@sveltejs/kit/src/runtime/client/constants.js'
+		]) {
+			expect(ERROR_AT_LOAD.name(id, modules), id).toBeNull();
+		}
 	});
 });
