@@ -185,3 +185,45 @@ test.each(firstPages)(
 		expect(hinted).toHaveLength(2);
 	}
 );
+
+// Under a trace (DevTools, Lighthouse) Chromium notes where each exception is raised, and to find
+// the line it parses the whole script again: on a slow phone, tens of milliseconds of the longest
+// task after the first paint. SvelteKit's start raised two on a tab's first page (see
+// KIT_SESSION_KEYS in bootAfterFirstPaint.ts).
+test.each(firstPages)(
+	'%s starts without raising an exception, caught or not',
+	async (_, pageUrl) => {
+		const raised: string[] = [];
+		await firstVisit(pageUrl, async (page) => {
+			const debug = await page.context().newCDPSession(page);
+			debug.on('Debugger.paused', ({ data, callFrames }) => {
+				raised.push(`${data?.description ?? data?.value} at ${callFrames[0]?.url}`);
+				void debug.send('Debugger.resume');
+			});
+			await debug.send('Debugger.enable');
+			await debug.send('Debugger.setPauseOnExceptions', { state: 'all' });
+		});
+
+		expect(raised).toEqual([]);
+	}
+);
+
+// The same re-reading, for the one Error Svelte makes as its code loads (chunks.config.ts).
+test.each(firstPages)(
+	'%s loads the Error Svelte makes at load from a small file of its own',
+	async (_, pageUrl) => {
+		const scripts: Promise<{ url: string; text: string }>[] = [];
+		await firstVisit(pageUrl, (page) =>
+			page.on('response', (response) => {
+				if (response.request().resourceType() === 'script') {
+					scripts.push(response.text().then((text) => ({ url: response.url(), text })));
+				}
+			})
+		);
+
+		const loaded = await Promise.all(scripts);
+		const making = loaded.filter(({ text }) => text.includes('StaleReactionError'));
+		expect(making).toHaveLength(1);
+		expect(making[0]?.text.length, making[0]?.url).toBeLessThan(2000);
+	}
+);
