@@ -119,6 +119,17 @@ describe('manifest and icons', () => {
 		}
 	});
 
+	// Chromium draws an SVG tab icon as a document of its own, on the page's main thread: a long
+	// task right after the first paint on a slow phone. The ICO is drawn from the same SVG.
+	test('the pages name raster tab icons only', async () => {
+		for (const path of ['/', '/c']) {
+			const html = await (await fetch(`${server.url}${path}`)).text();
+			const icons = [...html.matchAll(/<link[^>]*rel="icon"[^>]*>/g)].map(([link]) => link);
+			expect(icons.length, path).toBeGreaterThan(0);
+			for (const icon of icons) expect(icon, path).not.toMatch(/\.svg"|image\/svg/);
+		}
+	});
+
 	test('/favicon.ico is served and is an icon', async () => {
 		const response = await fetch(`${server.url}/favicon.ico`);
 		expect(response.status).toBe(200);
