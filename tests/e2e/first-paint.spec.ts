@@ -144,6 +144,19 @@ async function firstVisit(pageUrl: (url: string) => string, prepare: (page: Page
 	return page;
 }
 
+/** The scripts a first visit loads, with their text. */
+async function scriptsOfFirstVisit(pageUrl: (url: string) => string) {
+	const scripts: Promise<{ url: string; text: string }>[] = [];
+	await firstVisit(pageUrl, (page) =>
+		page.on('response', (response) => {
+			if (response.request().resourceType() === 'script') {
+				scripts.push(response.text().then((text) => ({ url: response.url(), text })));
+			}
+		})
+	);
+	return Promise.all(scripts);
+}
+
 // The page is whole without its scripts; downloading them while it is still being parsed only
 // competes with its first paint on a phone.
 test.each(firstPages)(
@@ -169,16 +182,9 @@ test.each(firstPages)(
 test.each(firstPages)(
 	'%s starts from scripts marked to be compiled as they download',
 	async (_, pageUrl) => {
-		const scripts: Promise<{ url: string; text: string }>[] = [];
-		await firstVisit(pageUrl, (page) =>
-			page.on('response', (response) => {
-				if (response.request().resourceType() === 'script') {
-					scripts.push(response.text().then((text) => ({ url: response.url(), text })));
-				}
-			})
+		const loaded = (await scriptsOfFirstVisit(pageUrl)).sort(
+			(a, b) => b.text.length - a.text.length
 		);
-
-		const loaded = (await Promise.all(scripts)).sort((a, b) => b.text.length - a.text.length);
 		const hinted = loaded.filter(({ text }) => text.startsWith('//# allFunctionsCalledOnLoad\n'));
 		expect(hinted.map(({ url }) => url)).toContain(loaded[0]?.url);
 		// The shell, and the app's or the guest's chunk.
@@ -212,16 +218,7 @@ test.each(firstPages)(
 test.each(firstPages)(
 	'%s loads the Error Svelte makes at load from a small file of its own',
 	async (_, pageUrl) => {
-		const scripts: Promise<{ url: string; text: string }>[] = [];
-		await firstVisit(pageUrl, (page) =>
-			page.on('response', (response) => {
-				if (response.request().resourceType() === 'script') {
-					scripts.push(response.text().then((text) => ({ url: response.url(), text })));
-				}
-			})
-		);
-
-		const loaded = await Promise.all(scripts);
+		const loaded = await scriptsOfFirstVisit(pageUrl);
 		const making = loaded.filter(({ text }) => text.includes('StaleReactionError'));
 		expect(making).toHaveLength(1);
 		expect(making[0]?.text.length, making[0]?.url).toBeLessThan(2000);
