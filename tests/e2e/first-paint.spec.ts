@@ -9,10 +9,12 @@ import { encodeCardUrl, referenceCard } from '../../src/lib/domain/card';
 import {
 	browsersSpeaking,
 	launchBrowser,
+	recordScripts,
 	startAppServer,
 	t,
 	type AppServer,
 	type BrowserSession,
+	type LoadedScript,
 	waitForHydration
 } from '../support/browser';
 
@@ -146,15 +148,11 @@ async function firstVisit(pageUrl: (url: string) => string, prepare: (page: Page
 
 /** The scripts a first visit loads, with their text. */
 async function scriptsOfFirstVisit(pageUrl: (url: string) => string) {
-	const scripts: Promise<{ url: string; text: string }>[] = [];
-	await firstVisit(pageUrl, (page) =>
-		page.on('response', (response) => {
-			if (response.request().resourceType() === 'script') {
-				scripts.push(response.text().then((text) => ({ url: response.url(), text })));
-			}
-		})
-	);
-	return Promise.all(scripts);
+	let scripts: () => Promise<LoadedScript[]> = async () => [];
+	await firstVisit(pageUrl, (page) => {
+		scripts = recordScripts(page);
+	});
+	return scripts();
 }
 
 // The page is whole without its scripts; downloading them while it is still being parsed only

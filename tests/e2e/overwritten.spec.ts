@@ -4,7 +4,7 @@
 // other device. Runs against a throwaway PostgreSQL behind the test gateway.
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import { eventually, openHydrated, t } from '../support/browser';
+import { eventually, goOffline, openHydrated, t } from '../support/browser';
 import { axeViolations, readStore } from '../support/card';
 import { useSyncWorld } from '../support/syncJourney';
 
@@ -45,7 +45,7 @@ describe('another device changed this', () => {
 
 			// The phone writes offline; the laptop writes later and syncs first.
 			await openPerson(phone.page);
-			await phone.context.setOffline(true);
+			await goOffline(phone.context, phone.page);
 			await journey.saveNote(phone.page, phoneNote);
 			await openPerson(laptop.page);
 			await journey.saveNote(laptop.page, laptopNote);

@@ -12,6 +12,7 @@ import {
 	isControlled,
 	launchBrowser,
 	openHydrated,
+	recordScripts,
 	startAppServer,
 	t,
 	waitForServiceWorkerControl,
@@ -70,17 +71,14 @@ describe('the card page', () => {
 		const guest = await launchBrowser({ serviceWorkers: 'block' });
 		onTestFinished(() => guest.close());
 		const { page } = guest;
-		const scripts: Promise<string>[] = [];
-		page.on('response', (response) => {
-			if (response.request().resourceType() === 'script') scripts.push(response.text());
-		});
+		const scripts = recordScripts(page);
 		const opensDatabase = async () =>
-			(await Promise.all(scripts)).some((code) => code.includes('indexedDB.open'));
+			(await scripts()).some(({ text }) => text.includes('indexedDB.open'));
 
 		await openHydrated(page, link);
 		await page.getByRole('heading', { level: 1, name: card.name }).waitFor();
 		await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 1000)));
-		expect(scripts.length).toBeGreaterThan(0);
+		expect((await scripts()).length).toBeGreaterThan(0);
 		expect(await opensDatabase()).toBe(false);
 
 		await page.getByRole('button', { name: t('zh-TW', 'public_card_keep') }).click();

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
 	eventually,
+	goOffline,
 	launchBrowser,
 	openHydrated,
 	startAppServer,
@@ -187,7 +188,7 @@ describe('a guest without the app sends their card back from the card page', () 
 		await waitForServiceWorkerControl(page);
 		await fillForm(page, '王小明', 'xiaoming');
 
-		await context.setOffline(true);
+		await goOffline(context, page);
 		await sendButton(page).click();
 		await page.getByText(t(locale, 'send_back_queued', { owner: OWNER })).waitFor();
 		await page.reload();

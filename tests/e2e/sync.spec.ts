@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import {
 	eventually,
+	goOffline,
 	launchBrowser,
 	openHydrated,
 	startAppServer,
@@ -166,7 +167,7 @@ describe('the one-scan, two-way swap', () => {
 		await turnOnSync(page);
 		await saveCard(page, '王小明');
 
-		await context.setOffline(true);
+		await goOffline(context, page);
 		await scanAndKeep(page);
 		await expect
 			.poll(() => page.getByTestId('exchange-send').getAttribute('data-status'), eventually)

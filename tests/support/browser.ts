@@ -230,3 +230,46 @@ export async function openHydrated(page: Page, url: string): Promise<void> {
 	await page.goto(url);
 	await waitForHydration(page);
 }
+
+export interface LoadedScript {
+	url: string;
+	text: string;
+}
+
+/**
+ * Records the scripts a page loads from now on; the returned function gives those loaded so far.
+ * A body still being read when the browser closes is caught here: left alone, its rejection has
+ * no listener and fails the run after the test has passed. One that could not be read before the
+ * test asks fails the test instead of being counted as script without the text looked for.
+ */
+export function recordScripts(page: Page): () => Promise<LoadedScript[]> {
+	const scripts: Promise<LoadedScript | Error>[] = [];
+	page.on('response', (response) => {
+		if (response.request().resourceType() !== 'script') return;
+		const url = response.url();
+		scripts.push(
+			response.text().then(
+				(text) => ({ url, text }),
+				(error: unknown) => new Error(`could not read ${url}: ${String(error)}`)
+			)
+		);
+	});
+	return async () => {
+		const read = await Promise.all(scripts);
+		return read.map((script) => {
+			if (script instanceof Error) throw script;
+			return script;
+		});
+	};
+}
+
+/**
+ * Takes the browser offline for a page already open, and returns once that page reads it. The
+ * app decides by `navigator.onLine` whether to send now or keep for later, and `setOffline`
+ * resolving does not say the page has been told: a tap in between is sent, and the network can
+ * drop while the server is answering.
+ */
+export async function goOffline(context: BrowserContext, page: Page): Promise<void> {
+	await context.setOffline(true);
+	await page.waitForFunction(() => !navigator.onLine);
+}
