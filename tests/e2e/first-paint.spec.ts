@@ -14,7 +14,6 @@ import {
 	t,
 	type AppServer,
 	type BrowserSession,
-	type LoadedScript,
 	waitForHydration
 } from '../support/browser';
 
@@ -133,25 +132,28 @@ const firstPages = [
 	['the card page a guest opens', (url: string) => encodeCardUrl(referenceCard, url)]
 ] as const;
 
-/** A first visit with no service worker answering, the page opened once `prepare` has run. */
-async function firstVisit(pageUrl: (url: string) => string, prepare: (page: Page) => unknown) {
+/**
+ * A first visit with no service worker answering, the page opened once `prepare` has run; gives
+ * the page and what `prepare` returned.
+ */
+async function firstVisit<Prepared>(
+	pageUrl: (url: string) => string,
+	prepare: (page: Page) => Prepared
+) {
 	const server = await startAppServer();
 	onTestFinished(() => server.close());
 	const visit = await launchBrowser({ serviceWorkers: 'block' });
 	onTestFinished(() => visit.close());
 	const { page } = visit;
-	await prepare(page);
+	const prepared = await prepare(page);
 	await page.goto(pageUrl(server.url));
 	await waitForHydration(page);
-	return page;
+	return { page, prepared };
 }
 
 /** The scripts a first visit loads, with their text. */
 async function scriptsOfFirstVisit(pageUrl: (url: string) => string) {
-	let scripts: () => Promise<LoadedScript[]> = async () => [];
-	await firstVisit(pageUrl, (page) => {
-		scripts = recordScripts(page);
-	});
+	const { prepared: scripts } = await firstVisit(pageUrl, recordScripts);
 	return scripts();
 }
 
@@ -160,7 +162,7 @@ async function scriptsOfFirstVisit(pageUrl: (url: string) => string) {
 test.each(firstPages)(
 	'%s asks for no script before its first frame, then starts',
 	async (_, pageUrl) => {
-		const page = await firstVisit(pageUrl, (page) => page.addInitScript(recordFirstFrame));
+		const { page } = await firstVisit(pageUrl, (page) => page.addInitScript(recordFirstFrame));
 
 		const { firstFrameAt, scripts } = await page.evaluate(() => ({
 			firstFrameAt: (window as unknown as { __firstFrameAt: number }).__firstFrameAt,

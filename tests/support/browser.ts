@@ -265,9 +265,9 @@ export function recordScripts(page: Page): () => Promise<LoadedScript[]> {
 
 /**
  * Takes the browser offline for a page already open, and returns once that page reads it. The
- * app decides by `navigator.onLine` whether to send now or keep for later, and `setOffline`
- * resolving does not say the page has been told: a tap in between is sent, and the network can
- * drop while the server is answering.
+ * app decides by `navigator.onLine` whether to send now or keep for later, and nothing in
+ * `setOffline` promises the page has been told by the time it resolves: a tap before then would
+ * be sent, not kept.
  */
 export async function goOffline(context: BrowserContext, page: Page): Promise<void> {
 	await context.setOffline(true);
