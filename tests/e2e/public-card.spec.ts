@@ -89,6 +89,14 @@ describe('the card page', () => {
 		expect(guest.pageErrors).toEqual([]);
 	});
 
+	test('a card with a name only shows no empty frame under the name', async () => {
+		const { page } = session;
+		await openHydrated(page, encodeCardUrl({ name: card.name, channels: [] }, server.url));
+		await page.getByRole('heading', { level: 1, name: card.name }).waitFor();
+		expect(await page.getByTestId('public-card').count()).toBe(0);
+		await page.getByRole('button', { name: t('zh-TW', 'public_card_save_contact') }).waitFor();
+	});
+
 	test('a damaged link says so instead of showing a wrong card', async () => {
 		const { page } = session;
 		const fragment = new URL(link).hash;
