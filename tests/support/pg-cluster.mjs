@@ -145,6 +145,11 @@ export async function startCluster() {
 				"shared_preload_libraries = 'pg_cron'",
 				// pg_cron can only be created in this database.
 				"cron.database_name = 'postgres'",
+				// The tests run each job by hand. Left alone, pg_cron would also run them on their
+				// schedule (on the hour, every 15 minutes), in the middle of whichever test is running
+				// then. The jobs stay registered and active, as the schema defines them; their runs
+				// fail to connect.
+				"cron.host = '/nonexistent'",
 				// Supabase projects run in UTC; initdb would otherwise copy this machine's zone.
 				"timezone = 'UTC'",
 				// Durability is pointless for a cluster that lives for one test run.
