@@ -99,10 +99,13 @@ async function serverConnections(ownerName: string) {
 	return rows;
 }
 
-async function syncNowAndSeeArrival(page: Page, name: string): Promise<void> {
-	await openHydrated(page, `${server.url}/settings`);
-	await page.getByTestId('sync-now').click();
+/**
+ * The owner's QR stays open through a swap, and checks for cards every couple of seconds: the
+ * notice shows under it. (Opening another page to sync there would race that check.)
+ */
+async function seeArrivalUnderQr(page: Page, name: string): Promise<void> {
 	await page
+		.getByRole('dialog')
 		.getByTestId('exchange-arrival')
 		.filter({ hasText: t(locale, 'exchange_arrival', { name }) })
 		.waitFor();
@@ -132,7 +135,7 @@ describe('the one-scan, two-way swap', () => {
 			.poll(() => scanner.page.getByTestId('exchange-send').getAttribute('data-status'), eventually)
 			.toBe('sent');
 
-		await syncNowAndSeeArrival(page, '林志明');
+		await seeArrivalUnderQr(page, '林志明');
 		expect(await namesAndFollowUps(page)).toEqual([
 			{ name: '林志明', source: 'exchange', followUps: 1 }
 		]);
@@ -185,7 +188,7 @@ describe('the one-scan, two-way swap', () => {
 				{ name: '林志明', source: 'exchange', follow_ups: 1 },
 				{ name: '王小明', source: 'exchange', follow_ups: 1 }
 			]);
-		await syncNowAndSeeArrival(owner.page, '王小明');
+		await seeArrivalUnderQr(owner.page, '王小明');
 		expect(
 			(await namesAndFollowUps(owner.page)).sort((a, b) => a.name.localeCompare(b.name))
 		).toEqual(
