@@ -154,7 +154,6 @@ export class SyncState implements SyncView, SyncActions {
 	#wire(engine: SyncEngine, unwatch: () => void): void {
 		this.#engine = engine;
 		this.startFailure = null;
-		this.status = engine.status();
 		// Writes come in bursts (a scan, then a note): the engine's short delay covers them all.
 		this.#teardown = [
 			this.#deps.watchLocalWrites(() => engine.schedule()),

@@ -747,6 +747,14 @@ describe('exchange', () => {
 });
 
 describe('runs and failures', () => {
+	it('tells what is waiting from the first status it gives, never "nothing waiting" first', async () => {
+		await eventRepository(db).save(anEvent());
+		const { engine } = engineFor(db, transport);
+		const heard = new Promise<SyncStatus>((resolve) => engine.subscribe(resolve));
+
+		expect(await heard).toMatchObject({ phase: 'idle', waiting: 1 });
+	});
+
 	it('backs off after a network failure, then recovers', async () => {
 		await eventRepository(db).save(anEvent());
 		transport.failNext(2);

@@ -59,7 +59,10 @@ export interface SyncEngine {
 	 */
 	schedule(delayMs?: number): void;
 	status(): SyncStatus;
-	/** Calls the listener with the current status at once, then on every change. */
+	/**
+	 * Calls the listener with the current status once the engine has read its own (what is
+	 * waiting, when it last synced), then on every change.
+	 */
 	subscribe(listener: (status: SyncStatus) => void): () => void;
 	/** Connections that arrived by exchange (source 'exchange') in the last pull, new here. */
 	onExchangeArrivals(listener: (arrivals: ExchangeArrival[]) => void): () => void;
@@ -552,7 +555,11 @@ export function createSyncEngine(
 		status: () => status,
 		subscribe(listener) {
 			statusListeners.add(listener);
-			listener(status);
+			// Not before the engine has read what is waiting and when it last synced: until then
+			// its status would say "nothing waiting, never synced" to someone with cards to send.
+			void loaded.then(() => {
+				if (statusListeners.has(listener)) listener(status);
+			});
 			return () => statusListeners.delete(listener);
 		},
 		onExchangeArrivals(listener) {
