@@ -490,6 +490,10 @@ describe('with sync on', () => {
 				eventually
 			)
 			.toMatchObject({ endpoint: FAKE_ENDPOINT, locale: 'en' });
+		// The page then reads this device's status; "off" is tapped once it has.
+		await expect
+			.poll(() => requests.at(-1)?.path, eventually)
+			.toBe('/rest/v1/rpc/push_subscription_status');
 
 		// Off: unsubscribed here, and gone from the account.
 		await section.getByRole('button', { name: t('en', 'reminders_turn_off') }).click();

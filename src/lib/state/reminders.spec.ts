@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ServerRefusal, TransportFailure, type SyncTransport } from '$lib/data/sync/transport';
 import type { DeviceSubscription } from '$lib/data/reminders';
 import type { SavedSubscription } from '$lib/data/reminderDevice';
@@ -179,6 +179,26 @@ describe('what reminders can do on this device', () => {
 		transport.failures.set('rpc:push_subscription_status', new TransportFailure('offline'));
 		await reminders.load();
 		expect(reminders).toMatchObject({ on: true, statusUnknown: true });
+	});
+
+	it('stays off when turned off while its status was still being read', async () => {
+		const { reminders, device, transport, rpcs } = setUp();
+		device.subscription = pushed;
+		device.saved = { endpoint: pushed.endpoint, locale: 'zh-TW' };
+		let answer: (status: unknown) => void = () => undefined;
+		transport.answers.set(
+			'rpc:push_subscription_status',
+			new Promise((resolve) => (answer = resolve))
+		);
+		const loading = reminders.load();
+		await vi.waitFor(() => expect(rpcs()).toContain('rpc:push_subscription_status'));
+
+		await reminders.turnOff();
+		answer({ subscribed: true, last_sent_at: null, last_error: null });
+		await loading;
+
+		expect(reminders).toMatchObject({ on: false, status: null, outcome: 'turned_off' });
+		expect(device.subscription).toBeNull();
 	});
 
 	it('lets go of a subscription left behind with sync off', async () => {

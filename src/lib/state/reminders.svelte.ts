@@ -101,7 +101,11 @@ export class RemindersState {
 		this.loaded = true;
 	}
 
+	// Counts the person's taps on "on" and "off": a status read that a tap overtook is stale.
+	#choices = 0;
+
 	async #readStatus(device: DeviceSubscription): Promise<void> {
+		const choices = this.#choices;
 		const transport = await this.#deps.transport();
 		try {
 			if (!transport) throw new Error('sync is not running');
@@ -114,11 +118,13 @@ export class RemindersState {
 					await server.deletePushSubscription(transport, saved.endpoint);
 				}
 			}
-			this.status = await server.pushSubscriptionStatus(transport, device.endpoint);
+			const status = await server.pushSubscriptionStatus(transport, device.endpoint);
+			if (choices !== this.#choices) return;
+			this.status = status;
 			this.statusUnknown = false;
-			this.on = this.status.subscribed;
+			this.on = status.subscribed;
 		} catch {
-			this.statusUnknown = true;
+			if (choices === this.#choices) this.statusUnknown = true;
 		}
 	}
 
@@ -145,6 +151,7 @@ export class RemindersState {
 	 */
 	async turnOn(): Promise<void> {
 		const asked = this.#deps.device.requestPermission();
+		this.#choices++;
 		this.busy = 'on';
 		this.outcome = null;
 		try {
@@ -184,6 +191,7 @@ export class RemindersState {
 
 	/** Unsubscribes here and removes the subscription from the account. */
 	async turnOff(): Promise<void> {
+		this.#choices++;
 		this.busy = 'off';
 		this.outcome = null;
 		try {
