@@ -72,6 +72,15 @@ describe('the event’s time zone', () => {
 		expect(startsAt(taipei)).toBeGreaterThan(now.getTime());
 	});
 
+	it('suggests the next hour, not this one, a moment after the hour', () => {
+		const justPast = new Date('2026-11-20T10:00:00.250Z');
+		expect(newEventDraft(justPast, 'Asia/Taipei').startsLocal).toBe('2026-11-20T19:00');
+		expect(startsAt(newEventDraft(justPast, 'Asia/Taipei'))).toBeGreaterThan(justPast.getTime());
+		expect(newEventDraft(new Date('2026-11-20T10:00:00Z'), 'UTC').startsLocal).toBe(
+			'2026-11-20T10:00'
+		);
+	});
+
 	it('suggests a full hour on the clock in a zone half an hour off UTC', () => {
 		expect(newEventDraft(now, 'Asia/Kolkata')).toMatchObject({
 			startsLocal: '2026-11-20T16:00',

@@ -102,7 +102,9 @@ function suggestedTimes(
 		timeZone
 	);
 	// The next full hour on the venue's clock, which is not a full UTC hour in a zone like +05:30.
-	const wall = Date.UTC(year, month - 1, day, hour, 0) + (minute || second ? HOUR_MS : 0);
+	// A moment past the hour counts as past it: that hour has already begun.
+	const past = minute || second || now.getUTCMilliseconds();
+	const wall = Date.UTC(year, month - 1, day, hour, 0) + (past ? HOUR_MS : 0);
 	const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 	return { startsLocal: local(wall), endsLocal: local(wall + 2 * HOUR_MS) };
 }
