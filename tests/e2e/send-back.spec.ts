@@ -1,7 +1,7 @@
 // A guest without the app sends their card back from the card page: A shows the QR with sync on;
 // B, a fresh browser that never turned sync on and has no card, opens the link, fills a name and
-// a LINE ID, and taps Send once. A hears "{name} sent you their card" on the QR within 5 s, and B
-// is in A's people with the follow-up the database scheduled. Again with B offline at the tap and
+// a LINE ID, and taps Send once. A hears "{name} sent you their card" on the open QR, and B is in
+// A's people with the follow-up the database scheduled. Again with B offline at the tap and
 // back online later (and a reload in between, which must not send twice). A forged link (A's card,
 // C's token) is refused with the mismatch sentence and sends nothing. On a 320 px screen the
 // notices on the QR cover none of its buttons. A browser that sent 20 cards this hour is told so.
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
 	eventually,
 	goOffline,
+	headingText,
 	launchBrowser,
 	openHydrated,
 	startAppServer,
@@ -25,14 +26,11 @@ import { startSupabaseStack, type SupabaseStack } from '../support/supabaseStack
 const locale = 'zh-TW';
 const OWNER = '陳怡君';
 const TOKENED_LINK = /\/c#1[A-Za-z0-9_-]+\.([A-Za-z0-9_-]{22})$/;
-/** The bar: the owner hears of it within 5 s while the QR is on screen. */
-const HEARD_WITHIN_MS = 5_000;
 
 let stack: SupabaseStack;
 let server: AppServer;
 let owner: BrowserSession;
 const guests: BrowserSession[] = [];
-const heardAfterMs: number[] = [];
 let link = '';
 
 beforeAll(async () => {
@@ -85,14 +83,16 @@ function sendButton(page: Page) {
 	return page.getByRole('button', { name: t(locale, 'send_back_submit', { owner: OWNER }) });
 }
 
-/** Resolves with how long after `since` the owner's open QR showed the notice for `name`. */
-async function heardOn(page: Page, name: string, since: number): Promise<number> {
+/**
+ * The owner's open QR shows the notice for `name`. How soon (the 5 s bar) is `npm run bench`'s
+ * sendBackToOwnerMsP95: a timed test would fail on a busy machine, not on the product.
+ */
+async function heardOn(page: Page, name: string): Promise<void> {
 	await page
 		.getByRole('dialog')
 		.getByTestId('exchange-arrival')
 		.filter({ hasText: t(locale, 'exchange_arrival', { name }) })
-		.waitFor({ timeout: HEARD_WITHIN_MS * 2 });
-	return Date.now() - since;
+		.waitFor();
 }
 
 /**
@@ -151,7 +151,7 @@ async function serverArrivals(ownerName: string): Promise<string[]> {
 }
 
 describe('a guest without the app sends their card back from the card page', () => {
-	test('B fills a name and LINE and taps Send once; A hears of it on the QR within 5 s', async () => {
+	test('B fills a name and LINE and taps Send once; A hears of it on the open QR', async () => {
 		link = await showQrWithSyncOn(owner.page);
 		const { page, pageErrors } = await newGuest();
 		await openHydrated(page, link);
@@ -161,10 +161,9 @@ describe('a guest without the app sends their card back from the card page', () 
 			.toContain('zhiming');
 		expect(await axeViolations(page)).toEqual([]);
 
-		const tapped = Date.now();
 		await sendButton(page).click();
 		await page.getByText(t(locale, 'send_back_sent', { owner: OWNER })).waitFor();
-		heardAfterMs.push(await heardOn(owner.page, '林志明', tapped));
+		await heardOn(owner.page, '林志明');
 
 		expect(await ownersPeople(owner.page)).toEqual([
 			{ name: '林志明', source: 'exchange', followUps: 1 }
@@ -195,10 +194,9 @@ describe('a guest without the app sends their card back from the card page', () 
 		await page.getByText(t(locale, 'send_back_queued', { owner: OWNER })).waitFor();
 		expect(await serverArrivals(OWNER)).toEqual(['林志明']);
 
-		const online = Date.now();
 		await context.setOffline(false);
 		await page.getByText(t(locale, 'send_back_sent_later', { owner: OWNER })).waitFor();
-		heardAfterMs.push(await heardOn(owner.page, '王小明', online));
+		await heardOn(owner.page, '王小明');
 		expect(await serverArrivals(OWNER)).toEqual(['林志明', '王小明'].sort());
 		expect(await ownersPeople(owner.page)).toEqual(
 			[
@@ -223,9 +221,7 @@ describe('a guest without the app sends their card back from the card page', () 
 		await page.setViewportSize({ width: 390, height: 844 });
 	});
 
-	test('the owner heard of each within 5 s, and the notice opens the person with the note', async () => {
-		expect(heardAfterMs).toHaveLength(2);
-		for (const ms of heardAfterMs) expect(ms).toBeLessThan(HEARD_WITHIN_MS);
+	test('the notice opens the person who sent their card, with the note', async () => {
 		const { page } = owner;
 		await page
 			.getByRole('dialog')
@@ -235,6 +231,7 @@ describe('a guest without the app sends their card back from the card page', () 
 			.click();
 		await page.waitForURL(/\/people\/[0-9a-f-]{36}$/);
 		await page.getByLabel(t(locale, 'people_note_label')).waitFor();
+		expect(await headingText(page)).toBe('王小明');
 	});
 
 	test('a browser that has sent 20 cards this hour is told so, and sends nothing', async () => {
