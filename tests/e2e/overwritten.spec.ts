@@ -58,13 +58,19 @@ describe('another device changed this', () => {
 			const notice = phone.page.getByTestId('overwritten-notice');
 			await notice.waitFor();
 			expect(await notice.locator('blockquote').innerText()).toBe(phoneNote);
-			await expect.poll(() => phone.page.locator('#person-note').inputValue()).toBe(laptopNote);
+			await expect
+				.poll(() => phone.page.locator('#person-note').inputValue(), eventually)
+				.toBe(laptopNote);
 			expect(await axeViolations(phone.page)).toEqual([]);
 
 			await notice.getByRole('button', { name: t(locale, 'sync_overwritten_restore') }).click();
-			await expect.poll(() => phone.page.locator('#person-note').inputValue()).toBe(phoneNote);
+			await expect
+				.poll(() => phone.page.locator('#person-note').inputValue(), eventually)
+				.toBe(phoneNote);
 			// The note is written back first, then the kept text is let go: the notice goes after.
-			await expect.poll(() => phone.page.getByTestId('overwritten-notice').count()).toBe(0);
+			await expect
+				.poll(() => phone.page.getByTestId('overwritten-notice').count(), eventually)
+				.toBe(0);
 
 			await journey.syncedIdle(phone.page);
 			await journey.syncedIdle(laptop.page);

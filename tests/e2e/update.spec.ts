@@ -7,6 +7,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { inject } from 'vitest';
 import {
+	eventually,
 	headingText,
 	launchBrowser,
 	startAppServer,
@@ -57,7 +58,7 @@ describe('a new version', () => {
 		});
 
 		const prompt = page.getByRole('status').filter({ hasText: t('zh-TW', 'update_ready') });
-		await expect.poll(() => prompt.count()).toBe(1);
+		await expect.poll(() => prompt.count(), eventually).toBe(1);
 		expect(await name.inputValue()).toBe('打到一半的名字');
 
 		await page.getByRole('button', { name: t('zh-TW', 'update_later') }).click();
@@ -68,18 +69,23 @@ describe('a new version', () => {
 			await (await navigator.serviceWorker.getRegistration())?.update();
 		});
 		await page.reload();
-		await expect.poll(() => prompt.count()).toBe(1);
+		await expect.poll(() => prompt.count(), eventually).toBe(1);
+		// The old page can already read as updated just before it goes: wait for the new one.
+		const reloaded = page.waitForEvent('load');
 		await page.getByRole('button', { name: t('zh-TW', 'update_reload') }).click();
+		await reloaded;
 		await expect
-			.poll(() =>
-				page.evaluate(async () => {
-					const registration = await navigator.serviceWorker.getRegistration();
-					return registration?.waiting === null && navigator.serviceWorker.controller !== null;
-				})
+			.poll(
+				() =>
+					page.evaluate(async () => {
+						const registration = await navigator.serviceWorker.getRegistration();
+						return registration?.waiting === null && navigator.serviceWorker.controller !== null;
+					}),
+				eventually
 			)
 			.toBe(true);
-		await expect.poll(() => headingText(page)).toBe(t('zh-TW', 'card_heading'));
-		expect(await prompt.count()).toBe(0);
+		await expect.poll(() => headingText(page), eventually).toBe(t('zh-TW', 'card_heading'));
+		await expect.poll(() => prompt.count(), eventually).toBe(0);
 		expect(session.pageErrors).toEqual([]);
 	});
 });

@@ -105,7 +105,12 @@ function syncJourney(world: SyncWorld, locale: TestLocale) {
 		await openHydrated(page, `${world.origin}/settings`);
 		await page.getByTestId('sync-signout').click();
 		await page.getByTestId(`sync-signout-${choice}`).click();
-		await page.getByTestId('sync-off').waitFor();
+		// Said once the whole sign-out is done, the device's copy erased if that was the choice.
+		const done = choice === 'erase' ? 'sync_signed_out_erased' : 'sync_signed_out_done';
+		await page
+			.getByTestId('sync-done')
+			.filter({ hasText: t(locale, done) })
+			.waitFor();
 	}
 
 	/** Keeps a person from their card link, with a note; leaves the person's page open. */
